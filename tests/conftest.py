@@ -1,0 +1,47 @@
+"""Shared test fixtures: paths, a CLI runner, and the Chromium check for browser/export tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+EVENTS = ROOT / "events.yaml"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """A real Chromium. Missing under CI=true is a failure, never a skip."""
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Chromium is missing but CI=true: browser and export tests must run (apt-get install chromium chromium-driver)")
+        pytest.skip("Chromium not installed (apt-get install chromium chromium-driver)")
+    return path
+
+
+def pytest_collection_modifyitems(config, items):
+    # Browser tests (dash_duo) need Chromium too: make them depend on the check above.
+    for item in items:
+        if "dash_duo" in getattr(item, "fixturenames", ()) or item.get_closest_marker("browser"):
+            item.fixturenames.insert(0, "chromium")
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def pytest_configure(config):
+    # dash_duo runs headless here (no screen): same as passing --headless.
+    if hasattr(config.option, "headless"):
+        config.option.headless = True

@@ -1,0 +1,1 @@
+"""timeline: explore the history of space programmes from a validated YAML dataset."""

@@ -1,0 +1,177 @@
+"""The dataset as a table, and the filters every view shares.
+
+``to_frame`` gives one row per event; ``lanes`` one row per event and country (a joint event sits in
+each of its countries' lanes). ``Filters`` is the one description of "what is shown": the URL
+query, the CLI options and the app's controls all read and write it, and ``apply`` is the only
+place it is interpreted.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+import pandas as pd
+
+from .dates import PartialDate
+from .models import STATUSES, Dataset
+
+VIEWS = ("timeline", "activity", "table", "race")
+LANES = ("country", "type")
+
+COLUMNS = (
+    "id", "title", "date", "end", "date_label", "end_label", "start", "stop", "countries",
+    "type", "type_label", "status", "first", "milestones", "description", "tags", "sources",
+    "source_titles", "mentioned_in", "search_text",
+)  # fmt: skip
+
+
+def to_frame(dataset: Dataset) -> pd.DataFrame:
+    """One row per event, in date order. ``start``/``stop`` are the whole period covered."""
+    types = dataset.types
+    rows = []
+    for e in dataset.events:
+        last = e.end or e.date
+        rows.append((
+            e.id, e.title, str(e.date), str(e.end) if e.end else "", e.date.label(),
+            e.end.label() if e.end else "", e.date.first_day, last.last_day, tuple(e.countries),
+            e.type, types[e.type].label, e.status, e.first, e.milestones, e.description,
+            tuple(e.tags), tuple(s.url for s in e.sources), tuple(s.title for s in e.sources),
+            tuple(e.mentioned_in), " ".join((e.title, e.description, *e.tags)).casefold(),
+        ))  # fmt: skip
+    df = pd.DataFrame.from_records(rows, columns=list(COLUMNS))
+    df["start"] = pd.to_datetime(df["start"])
+    df["stop"] = pd.to_datetime(df["stop"])
+    return df.sort_values(["start", "id"], kind="stable").reset_index(drop=True)
+
+
+def lanes(df: pd.DataFrame) -> pd.DataFrame:
+    """One row per event and country: the ``country`` column names the lane."""
+    out = df.explode("countries", ignore_index=True).rename(columns={"countries": "country"})
+    return out
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What is shown. Empty tuples mean "all"; dates are inclusive partial dates."""
+
+    countries: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    start: PartialDate | None = None  # ``from`` in the URL and CLI
+    end: PartialDate | None = None  # ``to``
+    q: str = ""
+    firsts: bool = False
+    view: str = "timeline"
+    lanes: str = "country"
+    align: str = "date"  # race view: "date" or "start" (years since each country's first satellite)
+
+    # -- URL query ------------------------------------------------------------------------------
+    @classmethod
+    def from_query(cls, query: Mapping[str, str], dataset: Dataset | None = None) -> tuple[Filters, list[str]]:
+        """Read a URL query; unknown values are dropped and described in the returned notes."""
+        notes: list[str] = []
+
+        def listed(name: str, known: Iterable[str] | None) -> tuple[str, ...]:
+            raw = [v.strip() for v in query.get(name, "").split(",") if v.strip()]
+            if known is None:
+                return tuple(dict.fromkeys(raw))
+            known = set(known)
+            bad = [v for v in raw if v not in known]
+            if bad:
+                notes.append(f"ignored unknown {name} {', '.join(map(repr, bad))}")
+            return tuple(dict.fromkeys(v for v in raw if v in known))
+
+        def date(name: str) -> PartialDate | None:
+            raw = query.get(name, "").strip()
+            if not raw:
+                return None
+            try:
+                return PartialDate.parse(raw)
+            except ValueError as exc:
+                notes.append(f"ignored {name}={raw!r}: {exc}")
+                return None
+
+        def choice(name: str, options: tuple[str, ...], default: str) -> str:
+            raw = query.get(name, "").strip()
+            if raw and raw not in options:
+                notes.append(f"ignored unknown {name} {raw!r} (one of {', '.join(options)})")
+            return raw if raw in options else default
+
+        flag = query.get("firsts", "").strip().lower()
+        if flag not in ("", "0", "1", "true", "false", "yes", "no"):
+            notes.append(f"ignored firsts={flag!r} (use 1 or 0)")
+        filters = cls(
+            countries=listed("country", dataset.countries if dataset else None),
+            types=listed("type", dataset.types if dataset else None),
+            statuses=listed("status", STATUSES),
+            start=date("from"),
+            end=date("to"),
+            q=query.get("q", "").strip(),
+            firsts=flag in ("1", "true", "yes"),
+            view=choice("view", VIEWS, "timeline"),
+            lanes=choice("lanes", LANES, "country"),
+            align=choice("align", ("date", "start"), "date"),
+        )
+        if filters.start and filters.end and filters.end.last_day < filters.start.first_day:
+            notes.append(f"'to' {filters.end} is before 'from' {filters.start}: nothing can match")
+        return filters, notes
+
+    def to_query(self) -> dict[str, str]:
+        """The URL query for these filters; defaults are left out so links stay short."""
+        default = Filters()
+        out = {
+            "country": ",".join(self.countries),
+            "type": ",".join(self.types),
+            "status": ",".join(self.statuses),
+            "from": str(self.start) if self.start else "",
+            "to": str(self.end) if self.end else "",
+            "q": self.q,
+            "firsts": "1" if self.firsts else "",
+            "view": self.view if self.view != default.view else "",
+            "lanes": self.lanes if self.lanes != default.lanes else "",
+            "align": self.align if self.align != default.align else "",
+        }
+        return {k: v for k, v in out.items() if v}
+
+    def replace(self, **changes: Any) -> Filters:
+        return dataclasses.replace(self, **changes)
+
+    def describe(self) -> str:
+        """A one-line human summary, for captions: ``CN, SU · 1957-1975 · achieved``."""
+        parts = []
+        if self.countries:
+            parts.append(", ".join(self.countries))
+        if self.types:
+            parts.append(", ".join(self.types))
+        if self.statuses:
+            parts.append(", ".join(self.statuses))
+        if self.start or self.end:
+            parts.append(f"{self.start or '…'}–{self.end or '…'}")
+        if self.q:
+            parts.append(f"“{self.q}”")
+        if self.firsts:
+            parts.append("world firsts")
+        return " · ".join(parts) or "all events"
+
+
+def apply(df: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """The rows of ``to_frame``'s table that ``filters`` keep. A span is kept if it overlaps."""
+    mask = pd.Series(True, index=df.index)
+    if filters.countries:
+        wanted = set(filters.countries)
+        mask &= df["countries"].map(lambda cs: not wanted.isdisjoint(cs))
+    if filters.types:
+        mask &= df["type"].isin(filters.types)
+    if filters.statuses:
+        mask &= df["status"].isin(filters.statuses)
+    if filters.start:
+        mask &= df["stop"] >= pd.Timestamp(filters.start.first_day)
+    if filters.end:
+        mask &= df["start"] <= pd.Timestamp(filters.end.last_day)
+    if filters.firsts:
+        mask &= df["first"]
+    for word in filters.q.casefold().split():
+        mask &= df["search_text"].str.contains(word, regex=False)
+    return df[mask]

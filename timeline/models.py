@@ -1,0 +1,244 @@
+"""The data model of an events file, as pydantic v2 models.
+
+Every model forbids unknown keys, so a typo (``titel:``) is an error instead of a silently lost
+field. ``DataFile`` is the shape of one YAML file; ``Dataset`` is one or more files merged, and it
+adds the rules that need the whole picture (unique ids, codes that exist in the registries). No I/O
+happens here: reading files and locating errors is ``store``'s job.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from .dates import PartialDate
+
+Status = Literal["achieved", "planned", "failed", "partial"]
+STATUSES: tuple[Status, ...] = ("achieved", "planned", "failed", "partial")
+
+# Marker symbols a type may ask for (plotly's names, without the -open/-dot variants, which the
+# charts use to show status).
+SYMBOLS = (
+    "circle", "square", "diamond", "cross", "x", "triangle-up", "triangle-down", "triangle-left",
+    "triangle-right", "pentagon", "hexagon", "hexagon2", "octagon", "star", "hexagram",
+    "star-triangle-up", "star-square", "star-diamond", "diamond-tall", "diamond-wide",
+    "hourglass", "bowtie", "asterisk", "hash", "y-up",
+)  # fmt: skip
+
+Code = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Z][A-Z0-9]{1,5}$"),
+    Field(description="Country or agency code: ISO 3166 alpha-2 where one exists (SU, ESA, ...)."),
+]
+Key = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80),
+    Field(description="A slug: lower-case letters, digits and single hyphens."),
+]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Color = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+
+
+def _http_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url):
+        raise PydanticCustomError("http_url", "{message}", {"message": f"expected an http:// or https:// URL, got {url!r}"})
+    return url
+
+
+HttpUrl = Annotated[str, AfterValidator(_http_url), Field(examples=["https://nssdc.gsfc.nasa.gov/"])]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Country(_Strict):
+    """A country or agency whose programme has its own lane."""
+
+    name: Text
+    color: Color | None = Field(None, description="Lane colour as #rrggbb; a colour-blind-safe default otherwise.")
+
+
+class EventType(_Strict):
+    """A kind of event (satellite, crewed flight, ...): its label and marker symbol."""
+
+    label: Text
+    symbol: Literal[SYMBOLS] | None = Field(None, description="Plotly marker symbol name.")  # type: ignore[valid-type]
+
+
+class Article(_Strict):
+    """A published article whose claims the dataset checks against the record."""
+
+    title: Text
+    author: Text | None = None
+    published: PartialDate | None = None
+    url: HttpUrl | None = None
+
+
+class Milestone(_Strict):
+    """A step every space programme takes (first satellite, first human in orbit, ...)."""
+
+    label: Text
+    order: int = Field(description="Position in the race view, top to bottom.")
+
+
+class Source(_Strict):
+    """Where a fact comes from."""
+
+    url: HttpUrl
+    title: Text
+
+
+class Event(_Strict):
+    """One dated event in the history of a space programme."""
+
+    id: Key = Field(description="Unique slug, e.g. sputnik-1.")
+    title: Annotated[Text, StringConstraints(max_length=200)]
+    date: PartialDate
+    end: PartialDate | None = Field(None, description="End of a span (a station in orbit); not before date.")
+    countries: list[Code] = Field(min_length=1, description="One or more country codes; a joint event shows in each lane.")
+    type: Key = Field(description="A key of the types registry.")
+    status: Status = "achieved"
+    first: bool = Field(False, description="A world first.")
+    milestone: Key | list[Key] | None = Field(None, description="Milestone key(s) this event reaches for its countries.")
+    description: Text = Field(description="Plain text, factual and neutral; dates in UTC.")
+    sources: list[Source] = Field(min_length=1)
+    mentioned_in: list[Key] = Field(default_factory=list, description="Keys of the articles registry.")
+    tags: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]] = Field(
+        default_factory=list
+    )
+
+    @model_validator(mode="after")
+    def _end_not_before_date(self) -> Event:
+        if self.end is not None and self.end.last_day < self.date.first_day:
+            raise _located(
+                "Event",
+                [("end_before_date", f"end {self.end} is before date {self.date}", ("end",), {})],
+            )  # fmt: skip
+        return self
+
+    @property
+    def milestones(self) -> tuple[str, ...]:
+        if self.milestone is None:
+            return ()
+        return (self.milestone,) if isinstance(self.milestone, str) else tuple(self.milestone)
+
+
+class DataFile(_Strict):
+    """One events file: registries and events. Several files merge into one ``Dataset``."""
+
+    model_config = ConfigDict(
+        title="timeline events file",
+        json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"},
+    )
+
+    countries: dict[Code, Country] = Field(description="Registry of actors: code -> {name, color?}.")
+    types: dict[Key, EventType] = Field(description="Registry of event types: key -> {label, symbol?}.")
+    articles: dict[Key, Article] = Field(default_factory=dict, description="Source articles: key -> {title, author?, published?, url?}.")
+    milestones: dict[Key, Milestone] = Field(default_factory=dict, description="Programme milestones for the race view: key -> {label, order}.")
+    events: list[Event] = Field(default_factory=list)
+
+
+class Dataset(DataFile):
+    """Merged files, checked as a whole: ids unique, every code known to its registry."""
+
+    @model_validator(mode="after")
+    def _references(self) -> Dataset:
+        problems = list(self._reference_problems())
+        if problems:
+            raise _located("Dataset", problems)
+        return self
+
+    def _reference_problems(self):
+        first_index: dict[str, int] = {}
+        registries = (
+            ("countries", "country", self.countries),
+            ("type", "type", self.types),
+            ("mentioned_in", "article", self.articles),
+            ("milestone", "milestone", self.milestones),
+        )
+        for i, event in enumerate(self.events):
+            if event.id is None:  # an invalid event standing in for its references only
+                pass
+            elif event.id in first_index:
+                yield ("duplicate_id", f"duplicate id {event.id!r}", ("events", i, "id"),
+                       {"first": ("events", first_index[event.id], "id")})  # fmt: skip
+            else:
+                first_index[event.id] = i
+            for field, noun, registry in registries:
+                value = getattr(event, field)
+                if field == "milestone":
+                    value = event.milestones
+                values = [value] if isinstance(value, str) else value
+                if field == "type" and not value:
+                    continue
+                for j, code in enumerate(values):
+                    if code in registry:
+                        continue
+                    loc = ("events", i, field) if isinstance(value, str) else ("events", i, field, j)
+                    yield ("unknown_" + noun, unknown_message(noun, code, registry), loc, {})
+
+    def warnings(self) -> list[tuple[tuple[Any, ...], str]]:
+        """Doubtful but valid data: a country reaching one milestone twice."""
+        seen: dict[tuple[str, str], int] = {}
+        found = []
+        for i, event in enumerate(self.events):
+            if event.status != "achieved":
+                continue
+            for key in event.milestones:
+                for code in event.countries:
+                    if (code, key) in seen:
+                        other = self.events[seen[code, key]].id
+                        found.append(((("events", i, "milestone")),
+                                      f"{code} already reached milestone {key!r} with {other!r}; "
+                                      "the race view uses the earlier one"))  # fmt: skip
+                    else:
+                        seen[code, key] = i
+        return found
+
+    def event_countries(self) -> dict[str, list[str]]:
+        """Event ids per country code, in file order."""
+        lanes: dict[str, list[str]] = defaultdict(list)
+        for event in self.events:
+            for code in event.countries:
+                lanes[code].append(event.id)
+        return lanes
+
+
+def unknown_message(noun: str, value: str, known: dict[str, Any] | list[str]) -> str:
+    """``unknown country 'CNN' (did you mean 'CN'?)`` — names the nearest known code."""
+    names = list(known)
+    close = difflib.get_close_matches(value, names, n=1, cutoff=0.5) or difflib.get_close_matches(
+        value.upper() if noun == "country" else value.lower(), names, n=1, cutoff=0.5
+    )
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    if not close and len(names) <= 12:
+        hint = f" (known: {', '.join(names)})" if names else f" (the {noun} registry is empty)"
+    return f"unknown {noun} {value!r}{hint}"
+
+
+def _located(title: str, problems) -> ValidationError:
+    """A ValidationError whose line errors point at the fields at fault, not the whole model."""
+    return ValidationError.from_exception_data(
+        title,
+        [
+            InitErrorDetails(
+                type=PydanticCustomError(kind, "{message}", {"message": message, **ctx}), loc=loc, input=None
+            )
+            for kind, message, loc, ctx in problems
+        ],
+    )

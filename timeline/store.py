@@ -1,0 +1,352 @@
+"""Read events files into a validated ``Dataset``, or into every problem, located.
+
+``load`` never raises for bad data: it returns a ``Loaded`` with either a dataset or a list of
+``Problem``s printed as ``FILE:LINE:COL: message`` (yamllint's parsable form). Structure is checked
+per file; references (ids unique, codes known) are checked over all files merged, so an imported
+launch list may lean on the curated file's registries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from . import models
+from .models import DataFile, Dataset, Event
+from .yamlsource import Positions, parse
+
+REGISTRIES = ("countries", "types", "articles", "milestones")
+TOP_KEYS = (*REGISTRIES, "events")
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Problem:
+    """One located message about a file."""
+
+    path: str
+    line: int
+    col: int
+    message: str
+    warning: bool = False
+
+    def __str__(self) -> str:
+        kind = "warning: " if self.warning else ""
+        return f"{self.path}:{self.line}:{self.col}: {kind}{self.message}"
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """The outcome of reading one or more files."""
+
+    paths: tuple[Path, ...]
+    dataset: Dataset | None
+    errors: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+    version: str  # short content hash of every file, for captions and cache keys
+
+    @property
+    def ok(self) -> bool:
+        return self.dataset is not None and not self.errors
+
+
+def bundled_path() -> Path:
+    """The events file shipped with the package (or the checkout's, in a source tree)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_data" / "events.yaml", here.parent / "events.yaml"):
+        if candidate.is_file():
+            return candidate
+    return here / "_data" / "events.yaml"
+
+
+def default_paths(paths: Sequence[str | os.PathLike] = ()) -> list[Path]:
+    """The files a command works on: those given, else ``./events.yaml``, else the bundled copy."""
+    if paths:
+        return [Path(p) for p in paths]
+    local = Path("events.yaml")
+    return [local if local.exists() else bundled_path()]
+
+
+@dataclass
+class _File:
+    """One file's parse: plain data, the node positions and the events that validated."""
+
+    label: str
+    positions: Positions
+    data: dict[str, Any]
+    model: DataFile | None  # the whole file, when it validated
+    events: list[tuple[int, Event]]  # (index in the file, event) of the events that validated
+    registries: dict[str, dict[str, Any]]
+
+
+def load(paths: Sequence[str | os.PathLike]) -> Loaded:
+    """Read, parse and validate ``paths`` as one dataset; problems come back, never raise."""
+    paths = tuple(Path(p) for p in paths)
+    digest = hashlib.sha256()
+    errors: list[Problem] = []
+    files: list[_File] = []
+    for path in paths:
+        raw, problem = _read_bytes(path)
+        digest.update(str(len(raw or b"")).encode() + b"\0" + (raw or b""))
+        if problem:
+            errors.append(problem)
+            continue
+        parsed_file, file_errors = _parse_file(str(path), raw)
+        errors.extend(file_errors)
+        if parsed_file is not None:
+            files.append(parsed_file)
+    version = digest.hexdigest()[:10]
+    dataset, merge_errors, warnings = _merge(files)
+    errors.extend(merge_errors)
+    if errors:
+        dataset = None
+    return Loaded(paths, dataset, tuple(sorted(set(errors))), tuple(warnings), version)
+
+
+def _read_bytes(path: Path) -> tuple[bytes | None, Problem | None]:
+    def fail(message: str, line: int = 1, col: int = 1) -> tuple[None, Problem]:
+        return None, Problem(str(path), line, col, message)
+
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return fail("no such file")
+    except IsADirectoryError:
+        return fail("is a directory, expected a YAML file")
+    except PermissionError:
+        return fail("permission denied: cannot read the file")
+    except OSError as exc:
+        return fail(f"cannot read the file: {exc.strerror or exc}")
+    nul = raw.find(b"\0")
+    if nul >= 0:
+        line, col = _line_col(raw, nul)
+        return fail("binary data (a NUL byte), expected a UTF-8 YAML text file", line, col)
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _line_col(raw, exc.start)
+        return fail(f"not UTF-8 text: byte 0x{raw[exc.start]:02x} cannot be decoded; "
+                    "save the file as UTF-8", line, col)  # fmt: skip
+    return raw, None
+
+
+def _line_col(raw: bytes, offset: int) -> tuple[int, int]:
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    return raw.count(b"\n", 0, offset) + 1, len(raw[line_start:offset].decode("utf-8", "replace")) + 1
+
+
+def _parse_file(label: str, raw: bytes) -> tuple[_File | None, list[Problem]]:
+    text = raw.decode("utf-8").removeprefix("\ufeff")
+    parsed = parse(text)
+    problems = [Problem(label, p.line, p.col, p.message) for p in parsed.problems]
+    if parsed.data is None and not parsed.problems:
+        message = "the file is empty; expected a mapping with 'countries', 'types' and 'events'"
+        return None, [Problem(label, 1, 1, message)]
+    if parsed.data is None:
+        return None, problems
+    if not isinstance(parsed.data, dict):
+        kind = _kind(parsed.data)
+        message = f"expected a mapping with 'countries', 'types' and 'events' at the top, got {kind}"
+        return None, problems + [Problem(label, 1, 1, message)]
+    data = parsed.data
+    try:
+        model = DataFile.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(_from_validation(exc, label, parsed.positions, data))
+        registries, events = _salvage(data)
+        return _File(label, parsed.positions, data, None, events, registries), problems
+    events = list(enumerate(model.events))
+    registries = {name: getattr(model, name) for name in REGISTRIES}
+    return _File(label, parsed.positions, data, model, events, registries), problems
+
+
+def _salvage(data: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], list[tuple[int, Event]]]:
+    """The parts of an invalid file that are valid, so references can still be checked."""
+    fields = DataFile.model_fields
+    registries: dict[str, dict[str, Any]] = {}
+    for name in REGISTRIES:
+        adapter = TypeAdapter(fields[name].annotation)
+        entries = data.get(name) if isinstance(data.get(name), dict) else {}
+        registries[name] = {}
+        for key, value in entries.items():
+            try:
+                registries[name].update(adapter.validate_python({key: value}))
+            except ValidationError:
+                pass
+    events = []
+    raw_events = data.get("events") if isinstance(data.get("events"), list) else []
+    for i, item in enumerate(raw_events):
+        try:
+            events.append((i, Event.model_validate(item)))
+        except ValidationError:
+            if isinstance(item, dict):
+                events.append((i, _references_only(item)))
+    return registries, events
+
+
+def _references_only(item: dict[str, Any]) -> Event:
+    """An unvalidated stand-in for an invalid event, carrying just what reference checks read."""
+
+    def text(key: str) -> str | None:
+        return item[key] if isinstance(item.get(key), str) else None
+
+    def texts(key: str) -> list[str]:
+        value = item.get(key)
+        return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+    milestone = text("milestone") or texts("milestone")
+    return Event.model_construct(
+        id=text("id"), countries=texts("countries"), type=text("type") or "",
+        milestone=milestone or None, mentioned_in=texts("mentioned_in"),
+    )  # fmt: skip
+
+
+def _merge(files: list[_File]) -> tuple[Dataset | None, list[Problem], list[Problem]]:
+    if not files:
+        return None, [], []
+    registries: dict[str, dict[str, Any]] = {name: {} for name in REGISTRIES}
+    events: list[Event] = []
+    origins: list[tuple[_File, int]] = []
+    for f in files:
+        for name in REGISTRIES:
+            for key, value in f.registries[name].items():
+                registries[name].setdefault(key, value)  # the first file's definition wins
+        for index, event in f.events:
+            events.append(event)
+            origins.append((f, index))
+
+    def place(loc: tuple) -> tuple[_File, tuple]:
+        if len(loc) >= 2 and loc[0] == "events" and isinstance(loc[1], int):
+            f, index = origins[loc[1]]
+            return f, ("events", index, *loc[2:])
+        return files[0], loc
+
+    def located(loc: tuple, message: str, warning: bool = False) -> Problem:
+        f, local = place(loc)
+        line, col, _ = f.positions.locate(local)
+        return Problem(f.label, line, col, message, warning)
+
+    errors: list[Problem] = []
+    dataset = None
+    try:
+        dataset = Dataset(**registries, events=events)
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            message = f"{_dotted(place(err['loc'])[1])}: {err['msg']}"
+            first = (err.get("ctx") or {}).get("first")
+            if first:
+                other = located(first, "")
+                message += f" (first at {other.path}:{other.line})"
+            errors.append(located(err["loc"], message))
+    warnings = []
+    if dataset is not None and not any(f.model is None for f in files):
+        warnings = [located(loc, f"{_dotted(place(loc)[1])}: {msg}", True) for loc, msg in dataset.warnings()]
+    return dataset, errors, warnings
+
+
+# --- turning pydantic's errors into messages people can act on --------------------------------
+
+_KINDS = {str: "text", int: "a number", float: "a number", bool: "a boolean", dict: "a mapping",
+          list: "a list", type(None): "nothing (null)"}  # fmt: skip
+
+
+def _kind(value: Any) -> str:
+    kind = _KINDS.get(type(value), type(value).__name__)
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return f"{kind} {value!r}"
+    return kind
+
+
+def _dotted(loc: Iterable[Any]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top)"
+
+
+def _data_path(loc: tuple, data: Any) -> tuple[tuple, bool]:
+    """Drop pydantic's union-branch names from ``loc``; say whether it ends at a dict key."""
+    path: list[Any] = []
+    node = data
+    for part in loc:
+        if part == "[key]":
+            return tuple(path), True
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        elif isinstance(node, dict) and not isinstance(part, int):
+            path.append(part)  # a missing or unknown key: keep it, it names the field
+            return tuple(path), False
+        else:
+            continue  # a union branch such as 'str' or 'list[...]'
+        path.append(part)
+    return tuple(path), False
+
+
+def _model_at(path: tuple) -> type[BaseModel] | None:
+    """The model that validates the mapping at ``path`` (for suggesting field names)."""
+    if not path:
+        return DataFile
+    if path[0] == "events":
+        return Event if len(path) == 2 else models.Source if len(path) == 4 and path[2] == "sources" else None
+    kinds = {"countries": models.Country, "types": models.EventType, "articles": models.Article,
+             "milestones": models.Milestone}  # fmt: skip
+    return kinds.get(path[0]) if len(path) == 2 else None
+
+
+def _from_validation(exc: ValidationError, label: str, positions: Positions, data: Any) -> list[Problem]:
+    problems: dict[tuple[int, int], Problem] = {}
+    for err in exc.errors(include_url=False):
+        path, at_key = _data_path(err["loc"], data)
+        kind = err["type"]
+        if kind == "missing":
+            where = positions.locate(path[:-1])
+            message = f"{_dotted(path[:-1])}: missing required field {path[-1]!r}"
+        elif kind == "extra_forbidden":
+            where = positions.locate(path, key=True)
+            model = _model_at(path[:-1])
+            known = list(model.model_fields) if model else []
+            message = f"{_dotted(path[:-1])}: {models.unknown_message('field', str(path[-1]), known)}"
+        else:
+            where = positions.locate(path, key=at_key)
+            what = f"key {path[-1]!r}" if at_key else _dotted(path)
+            message = f"{what}: {_friendly(err, at_key)}"
+        line, col, _ = where
+        problems.setdefault((line, col), Problem(label, line, col, message))
+    return list(problems.values())
+
+
+def _friendly(err: dict[str, Any], at_key: bool) -> str:
+    kind, ctx, value = err["type"], err.get("ctx") or {}, err.get("input")
+    got = _kind(value)
+    if kind == "string_pattern_mismatch":
+        if ctx.get("pattern", "").startswith("^[A-Z]"):
+            return f"expected an upper-case code such as 'CN', 'SU' or 'ESA', got {got}"
+        if ctx.get("pattern", "").startswith("^#"):
+            return f"expected a colour as #rrggbb, got {got}"
+        return f"expected a lower-case slug such as 'sputnik-1' (a-z, 0-9, single hyphens), got {got}"
+    simple = {
+        "string_type": "expected text",
+        "string_too_short": "must not be empty",
+        "string_too_long": f"is too long (at most {ctx.get('max_length')} characters)",
+        "list_type": "expected a list",
+        "too_short": "needs at least one item, got an empty list",
+        "dict_type": "expected a mapping (key: value lines)",
+        "model_type": "expected a mapping (key: value lines)",
+        "model_attributes_type": "expected a mapping (key: value lines)",
+        "bool_type": "expected true or false",
+        "bool_parsing": "expected true or false",
+        "int_type": "expected a whole number",
+        "int_parsing": "expected a whole number",
+        "int_from_float": "expected a whole number",
+    }
+    if kind in simple:
+        return simple[kind] if ", got" in simple[kind] else f"{simple[kind]}, got {got}"
+    if kind == "literal_error":
+        return f"expected one of {ctx.get('expected')}, got {got}"
+    return str(err["msg"])

@@ -1,0 +1,229 @@
+"""Safe YAML 1.2 parsing that remembers where every value came from.
+
+PyYAML's C parser composes the node tree (fast, and it never constructs objects); this module then
+turns nodes into plain Python data itself, so that it can:
+
+* resolve scalars by YAML 1.2's core schema: ``NO`` (Norway) stays a string, ``1957-10-04`` stays a
+  string for ``dates`` to read at its precision, only ``true``/``false`` are booleans;
+* refuse tags that would construct objects (``!!python/object``) — nothing is ever run;
+* report duplicate keys in a mapping, which most loaders silently resolve by dropping data;
+* bound alias expansion, so a "billion laughs" document is refused quickly in little memory;
+* remember the line and column of every key and value (``Positions``), so validation errors can
+  be reported as ``FILE:LINE:COL``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import BaseResolver
+
+try:  # libyaml is in PyYAML's wheels; the pure-Python parser is the same grammar, only slower
+    from yaml import CParser as _Parser
+except ImportError:  # pragma: no cover
+    from yaml.composer import Composer
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, Parser, Composer):  # type: ignore[no-redef]
+        def __init__(self, stream):
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Composer.__init__(self)
+
+
+TAG = "tag:yaml.org,2002:"
+# Aliases may repeat at most this many nodes beyond the document's own size.
+ALIAS_BUDGET = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """A problem at a 1-based line and column."""
+
+    line: int
+    col: int
+    message: str
+
+
+class Core12Resolver(BaseResolver):
+    """Implicit scalar types of the YAML 1.2 core schema (no timestamps, no yes/no booleans)."""
+
+
+for tag, pattern, first in (
+    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    ("float", r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+              r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$", "-+0123456789."),
+    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+):  # fmt: skip
+    Core12Resolver.add_implicit_resolver(TAG + tag, re.compile(pattern), list(first))
+
+
+class _Composer(_Parser, Core12Resolver):
+    def __init__(self, text: str) -> None:
+        _Parser.__init__(self, text)
+        Core12Resolver.__init__(self)
+
+
+@dataclass
+class Positions:
+    """Line/column (1-based) of each key and value, addressed by their path in the data."""
+
+    keys: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    values: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, path: tuple, *, key: bool = False) -> tuple[int, int, tuple]:
+        """The closest known position for ``path``: itself, else its nearest ancestor.
+
+        Returns ``(line, col, found_path)``; ``found_path`` is shorter than ``path`` when the
+        exact node does not exist (a missing field is reported at the mapping that lacks it).
+        """
+        for cut in range(len(path), -1, -1):
+            sub = path[:cut]
+            table = self.keys if key and cut == len(path) else self.values
+            if sub in table:
+                line, col = table[sub]
+                return line, col, sub
+        return 1, 1, ()
+
+
+@dataclass
+class Parsed:
+    data: Any
+    positions: Positions
+    problems: list[Located]
+
+
+def _mark(node: Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _scalar(node: ScalarNode) -> Any:
+    tag, value = node.tag, node.value
+    if tag == TAG + "str" or tag == "!":
+        return value
+    if tag == TAG + "null":
+        return None
+    if tag == TAG + "bool":
+        return value.lower() == "true"
+    if tag == TAG + "int":
+        text = value.replace("_", "")
+        if text.startswith(("0o", "0x")):
+            return int(text[2:], 8 if text[1] == "o" else 16)
+        return int(text)
+    if tag == TAG + "float":
+        low = value.lower()
+        return float("nan") if low.endswith("nan") else float(low.replace(".inf", "inf"))
+    if tag == TAG + "timestamp":  # explicit !!timestamp: dates read the text at its precision
+        return value
+    raise ValueError(tag)
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.positions = Positions()
+        self.problems: list[Located] = []
+        self.done: dict[int, tuple[Any, int]] = {}  # id(node) -> (value, size) for aliases
+        self.alias_nodes = 0
+
+    def problem(self, node: Node, message: str) -> None:
+        self.problems.append(Located(*_mark(node), message))
+
+    def build(self, node: Node, path: tuple) -> tuple[Any, int]:
+        self.positions.values[path] = _mark(node)
+        seen = self.done.get(id(node))
+        if seen is not None:  # an alias: share the value, but count what it repeats
+            self.alias_nodes += seen[1]
+            if self.alias_nodes > ALIAS_BUDGET:
+                raise _AliasBomb(node)
+            return seen
+        if isinstance(node, ScalarNode):
+            try:
+                result = _scalar(node), 1
+            except ValueError:
+                self.problem(node, f"tag {node.tag.replace(TAG, '!!')!r} is not allowed here; "
+                                   "only plain text, numbers, booleans and null")  # fmt: skip
+                result = None, 1
+        elif isinstance(node, SequenceNode):
+            result = self.sequence(node, path)
+        else:
+            result = self.mapping(node, path)
+        if node.tag not in (TAG + "seq", TAG + "map") and not isinstance(node, ScalarNode):
+            self.problem(node, f"tag {node.tag.replace(TAG, '!!')!r} is not allowed here")
+            result = None, result[1]
+        self.done[id(node)] = result
+        return result
+
+    def sequence(self, node: SequenceNode, path: tuple) -> tuple[list, int]:
+        items, size = [], 1
+        for i, child in enumerate(node.value):
+            value, n = self.build(child, path + (i,))
+            items.append(value)
+            size += n
+        return items, size
+
+    def mapping(self, node: MappingNode, path: tuple) -> tuple[dict, int]:
+        result: dict[Any, Any] = {}
+        first_line: dict[Any, int] = {}
+        size = 1
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                self.problem(key_node, "a key must be plain text, not a list or mapping")
+                continue
+            key = key_node.value
+            if key_node.tag == TAG + "merge" or (key == "<<" and key_node.tag != TAG + "str"):
+                self.problem(key_node, "merge keys ('<<') are not supported; write the fields out")
+                continue
+            if key in first_line:
+                self.problem(key_node, f"duplicate key {key!r} (first at line {first_line[key]}); "
+                                       "YAML keeps only one of them, remove the other")  # fmt: skip
+                continue
+            first_line[key] = key_node.start_mark.line + 1
+            self.positions.keys[path + (key,)] = _mark(key_node)
+            value, n = self.build(value_node, path + (key,))
+            result[key] = value
+            size += n
+        return result, size
+
+
+class _AliasBomb(Exception):
+    def __init__(self, node: Node) -> None:
+        self.node = node
+
+
+def parse(text: str) -> Parsed:
+    """Parse one YAML document safely; syntax errors come back as ``Located`` problems."""
+    composer = _Composer(text)
+    try:
+        root = composer.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = exc.problem or "invalid YAML"
+        if exc.context and "expected a single document" in exc.context:
+            message = "expected one YAML document, found a second one ('---'); split it into two files"
+        elif "\t" in message or "'\\t'" in message:
+            message = "tab character: YAML indents with spaces only"
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return Parsed(None, Positions(), [Located(line, col, f"YAML syntax error: {message}")])
+    except yaml.YAMLError as exc:  # pragma: no cover - the reader's own errors carry no mark
+        return Parsed(None, Positions(), [Located(1, 1, f"YAML error: {exc}")])
+    finally:
+        composer.dispose()
+    if root is None:
+        return Parsed(None, Positions(), [])
+    builder = _Builder()
+    try:
+        data, _ = builder.build(root, ())
+    except _AliasBomb as bomb:
+        line, col = _mark(bomb.node)
+        message = (f"aliases repeat more than {ALIAS_BUDGET:,} nodes (a 'billion laughs' "
+                   "document?); refusing to expand them")  # fmt: skip
+        return Parsed(None, builder.positions, [Located(line, col, message)])
+    return Parsed(data, builder.positions, builder.problems)
