@@ -181,11 +181,9 @@ class Dataset(DataFile):
                 first_index[event.id] = i
             for field, noun, registry in registries:
                 value = getattr(event, field)
-                if field == "milestone":
-                    value = event.milestones
-                values = [value] if isinstance(value, str) else value
-                if field == "type" and not value:
+                if not value:  # no milestone, or a stand-in event without a usable type
                     continue
+                values = [value] if isinstance(value, str) else value
                 for j, code in enumerate(values):
                     if code in registry:
                         continue

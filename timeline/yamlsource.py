@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+import yaml.reader
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
@@ -178,7 +179,7 @@ class _Builder:
                 self.problem(key_node, "a key must be plain text, not a list or mapping")
                 continue
             key = key_node.value
-            if key_node.tag == TAG + "merge" or (key == "<<" and key_node.tag != TAG + "str"):
+            if key == "<<" and key_node.style is None:  # a plain << is YAML 1.1's merge key
                 self.problem(key_node, "merge keys ('<<') are not supported; write the fields out")
                 continue
             if key in first_line:
@@ -200,8 +201,9 @@ class _AliasBomb(Exception):
 
 def parse(text: str) -> Parsed:
     """Parse one YAML document safely; syntax errors come back as ``Located`` problems."""
-    composer = _Composer(text)
+    composer = None
     try:
+        composer = _Composer(text)
         root = composer.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -212,10 +214,17 @@ def parse(text: str) -> Parsed:
             message = "tab character: YAML indents with spaces only"
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         return Parsed(None, Positions(), [Located(line, col, f"YAML syntax error: {message}")])
-    except yaml.YAMLError as exc:  # pragma: no cover - the reader's own errors carry no mark
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids; located by its offset
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - text.rfind("\n", 0, exc.position)
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        message = f"character {chr(code)!r} (#x{code:04x}) is not allowed in YAML; remove it"
+        return Parsed(None, Positions(), [Located(line, col, message)])
+    except yaml.YAMLError as exc:  # pragma: no cover - every other error carries a mark
         return Parsed(None, Positions(), [Located(1, 1, f"YAML error: {exc}")])
     finally:
-        composer.dispose()
+        if composer is not None:
+            composer.dispose()
     if root is None:
         return Parsed(None, Positions(), [])
     builder = _Builder()

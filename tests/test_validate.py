@@ -1,0 +1,185 @@
+"""`timeline validate` on a corpus of broken files: exit code, FILE:LINE:COL and message."""
+
+from __future__ import annotations
+
+import resource
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from timeline.cli import main
+
+GOOD = textwrap.dedent(
+    """\
+    countries:
+      SU: {name: Soviet Union}
+      US: {name: United States}
+    types:
+      satellite: {label: Satellite}
+    events:
+      - id: sputnik-1
+        title: Sputnik 1
+        date: 1957-10-04
+        countries: [SU]
+        type: satellite
+        description: First satellite.
+        sources:
+          - url: https://nssdc.gsfc.nasa.gov/
+            title: NSSDC
+    """
+)
+
+
+def broken(old: str, new: str) -> str:
+    assert old in GOOD, old
+    return GOOD.replace(old, new, 1)
+
+
+def validate(runner, *paths):
+    return runner.invoke(main, ["validate", *map(str, paths)])
+
+
+def test_a_valid_file_passes_with_a_summary(runner, tmp_path):
+    path = tmp_path / "events.yaml"
+    path.write_text(GOOD)
+    result = validate(runner, path)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"{path}: valid: 1 events, 2 countries, 1 types (version ")
+
+
+CASES = {
+    "yaml-syntax": (broken("countries: [SU]", "countries: [SU"), 11, 9, "YAML syntax error: expected ',' or ']'"),
+    "tab": (broken("    title: Sputnik 1", "\ttitle: Sputnik 1"), 8, 1, "tab character: YAML indents with spaces only"),
+    "wrong-type": (broken("title: Sputnik 1", "title: [a, b]"), 8, 12, "events[0].title: expected text, got a list"),
+    "impossible-date": (broken("1957-10-04", "1957-13-45"), 9, 11, "events[0].date: impossible date '1957-13-45': month must be 01 to 12"),
+    "end-before-date": (broken("    date: 1957-10-04", "    date: 1957-10-04\n    end: 1957-01-01"), 10, 10, "events[0].end: end 1957-01-01 is before date 1957-10-04"),
+    "duplicate-key": (broken("    type: satellite", "    type: satellite\n    title: Sputnik"), 12, 5, "duplicate key 'title' (first at line 8)"),
+    "unknown-key": (broken("    type: satellite", "    type: satellite\n    titel: Sputnik"), 12, 5, "events[0]: unknown field 'titel' (did you mean 'title'?)"),
+    "unknown-country": (broken("[SU]", "[CNN]"), 10, 17, "events[0].countries[0]: unknown country 'CNN' (known: SU, US)"),
+    "near-country": (broken("[SU]", "[SUU]"), 10, 17, "unknown country 'SUU' (did you mean 'SU'?)"),
+    "norway": (broken("[SU]", "[NO]"), 10, 17, "unknown country 'NO'"),
+    "unknown-type": (broken("type: satellite", "type: satelite"), 11, 11, "events[0].type: unknown type 'satelite' (did you mean 'satellite'?)"),
+    "empty-countries": (broken("[SU]", "[]"), 10, 16, "events[0].countries: needs at least one item, got an empty list"),
+    "javascript-url": (broken("https://nssdc.gsfc.nasa.gov/", "javascript:alert(1)"), 14, 14, "events[0].sources[0].url: expected an http:// or https:// URL, got 'javascript:alert(1)'"),
+    "missing-field": (broken("    title: Sputnik 1\n", ""), 7, 5, "events[0]: missing required field 'title'"),
+    "bad-status": (broken("type: satellite", "type: satellite\n    status: done"), 12, 13, "expected one of 'achieved', 'planned', 'failed' or 'partial', got text 'done'"),
+    "bad-code-key": (broken("  US: {", "  us: {"), 3, 3, "key 'us': expected an upper-case code such as 'CN', 'SU' or 'ESA', got text 'us'"),
+    "python-tag": (broken("title: Sputnik 1", "title: !!python/object/apply:os.system ['touch pwned']"), 8, 12, "tag '!!python/object/apply:os.system' is not allowed here"),
+    "custom-tag": (broken("First satellite.", "!include other.yaml"), 12, 18, "tag '!include' is not allowed here"),
+    "merge-key": (broken("    type: satellite", "    type: satellite\n    <<: {first: true}"), 12, 5, "merge keys ('<<') are not supported"),
+    "two-documents": (GOOD + "---\ncountries: {}\n", 16, 1, "expected one YAML document, found a second one"),
+    "empty": ("", 1, 1, "the file is empty; expected a mapping with 'countries', 'types' and 'events'"),
+    "comments-only": ("# nothing here\n", 1, 1, "the file is empty"),
+    "a-list": ("- id: x\n", 1, 1, "expected a mapping with 'countries', 'types' and 'events' at the top, got a list"),
+    "a-scalar": ("hello\n", 1, 1, "at the top, got text 'hello'"),
+    "control-character": (broken("First satellite.", "First \x07 satellite."), 12, 24, "character '\\x07' (#x0007) is not allowed in YAML; remove it"),
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_broken_file_reports_file_line_col_and_what(runner, tmp_path, name):
+    text, line, col, message = CASES[name]
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = validate(runner, path)
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    assert any(l.startswith(f"{path}:{line}:{col}: ") and message in l for l in lines), result.output
+    assert "Traceback" not in result.output
+
+
+def test_python_tags_are_never_run(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "events.yaml"
+    path.write_text(broken("title: Sputnik 1", "title: !!python/object/apply:os.system ['touch pwned']"))
+    assert validate(runner, path).exit_code == 1
+    assert not (tmp_path / "pwned").exists()
+
+
+@pytest.mark.parametrize(
+    "raw, line, col, message",
+    [
+        (GOOD.replace("First satellite.", "First satellite\xe9.").encode("latin-1"), 12, 33,
+         "not UTF-8 text: byte 0xe9 cannot be decoded; save the file as UTF-8"),
+        (b"countries:\n  \x00\x01\x02\xff\xfe garbage", 2, 3, "binary data (a NUL byte), expected a UTF-8 YAML text file"),
+    ],
+)  # fmt: skip
+def test_bytes_that_are_not_utf8_text(runner, tmp_path, raw, line, col, message):
+    path = tmp_path / "events.yaml"
+    path.write_bytes(raw)
+    result = validate(runner, path)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == f"{path}:{line}:{col}: {message}"
+
+
+def test_a_utf8_byte_order_mark_is_fine(runner, tmp_path):
+    path = tmp_path / "events.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD.encode())
+    assert validate(runner, path).exit_code == 0
+
+
+def test_missing_file_and_directory(runner, tmp_path):
+    result = validate(runner, tmp_path / "nope.yaml", tmp_path)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[:2] == [f"{tmp_path}:1:1: is a directory, expected a YAML file",
+                                              f"{tmp_path / 'nope.yaml'}:1:1: no such file"]  # fmt: skip
+
+
+def test_every_problem_is_reported_in_one_run(runner, tmp_path):
+    text = broken("1957-10-04", "1957-13-45").replace("[SU]", "[XX]").replace("type: satellite", "type: sat")
+    path = tmp_path / "events.yaml"
+    path.write_text(text + "  - id: sputnik-1\n    title: again\n")
+    result = validate(runner, path)
+    assert result.exit_code == 1
+    assert [l.split(": ", 1)[0] for l in result.output.splitlines() if l.startswith(str(path))] == [
+        f"{path}:9:11", f"{path}:10:17", f"{path}:11:11", f"{path}:16:5", f"{path}:16:9",
+    ]  # fmt: skip
+    assert "missing required field 'date'" in result.output
+    assert "duplicate id 'sputnik-1' (first at" in result.output
+
+
+def test_ids_are_unique_across_files_and_registries_are_shared(runner, tmp_path):
+    first = tmp_path / "a.yaml"
+    first.write_text(GOOD)
+    second = tmp_path / "b.yaml"
+    second.write_text("countries: {}\ntypes: {}\nevents:\n" + GOOD.split("events:\n", 1)[1])
+    result = validate(runner, first, second)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == f"{second}:4:9: events[0].id: duplicate id 'sputnik-1' (first at {first}:7)"
+    second.write_text(second.read_text().replace("sputnik-1", "sputnik-1-again"))
+    assert validate(runner, first, second).exit_code == 0
+
+
+def test_bad_usage_exits_2(runner):
+    result = runner.invoke(main, ["validate", "--nope"])
+    assert result.exit_code == 2 and "No such option" in result.output
+
+
+def _limit_memory():  # 1 GiB of address space: far less than expanding the bomb would need
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+
+def test_alias_bomb_is_refused_quickly_in_bounded_memory(tmp_path):
+    lines = ['lol: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines += [f"l{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+    path = tmp_path / "bomb.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "timeline", "validate", str(path)],
+        capture_output=True, text=True, timeout=60, preexec_fn=_limit_memory,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    assert "aliases repeat more than 10,000 nodes" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_small_aliases_are_allowed(runner, tmp_path):
+    path = tmp_path / "events.yaml"
+    text = GOOD.replace("    sources:\n", "    sources: &nssdc\n") + GOOD.split("events:\n")[1].replace(
+        "sputnik-1", "sputnik-2"
+    ).split("    sources:")[0] + "    sources: *nssdc\n"
+    path.write_text(text)
+    result = validate(runner, path)
+    assert result.exit_code == 0, result.output
