@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
+
+import yaml
 
 from timeline.cli import main, schema_text
 
@@ -71,3 +74,12 @@ def test_the_wheel_ships_the_dataset_and_works_outside_the_repo(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert str(tmp_path / "site") in result.stdout
     assert "_data/events.yaml: valid:" in result.stdout
+
+
+def test_pre_commit_hook_runs_the_validator_on_yaml_files():
+    [hook] = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert hook["id"] == "timeline-validate"
+    assert hook["entry"] == "timeline validate" and hook["language"] == "python"
+    assert hook["require_serial"] is True
+    assert re.search(hook["files"], "data/events.yaml") and re.search(hook["files"], "launches.yaml")
+    assert not re.search(hook["files"], "docker-compose.yaml")
