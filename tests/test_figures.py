@@ -1,0 +1,242 @@
+"""Figure builders, without a browser: which events are plotted where, how they look, and names."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from timeline import figures, frame, store
+from timeline.dates import PartialDate
+from timeline.frame import Filters
+
+from .conftest import EVENTS
+
+FIXTURE = """\
+countries:
+  SU: {name: Soviet Union, color: "#D55E00"}
+  RU: {name: Russia}
+  US: {name: United States}
+  CN: {name: China, color: "#0072B2"}
+types:
+  satellite: {label: Satellite, symbol: circle}
+  crewed-flight: {label: Crewed flight, symbol: star}
+  space-station: {label: Space station}
+events:
+  - id: sputnik-1
+    title: Sputnik 1
+    date: 1957-10-04
+    countries: [SU]
+    type: satellite
+    first: true
+    description: First artificial satellite.
+    sources: [{url: "https://example.org/s1", title: S1}]
+  - id: vanguard-tv3
+    title: "Vanguard <b>TV3</b> & co"
+    date: 1957-12
+    countries: [US]
+    type: satellite
+    status: failed
+    description: Exploded on the pad.
+    sources: [{url: "https://example.org/v", title: V}]
+  - id: dongfanghong-1
+    title: Dong Fang Hong 1
+    date: 1970-04-24
+    countries: [CN]
+    type: satellite
+    description: First Chinese satellite.
+    sources: [{url: "https://example.org/d", title: D}]
+  - id: zarya
+    title: Zarya
+    date: 1998-11-20
+    end: 2024
+    countries: [RU, US]
+    type: space-station
+    description: First ISS module.
+    sources: [{url: "https://example.org/z", title: Z}]
+  - id: crewed-cn-2030
+    title: Chinese crewed landing
+    date: 2030
+    countries: [CN]
+    type: crewed-flight
+    status: planned
+    description: Planned.
+    sources: [{url: "https://example.org/c", title: C}]
+"""
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    path = tmp_path_factory.mktemp("figures") / "events.yaml"
+    path.write_text(FIXTURE, encoding="utf-8")
+    loaded = store.load([path])
+    assert loaded.ok, loaded.errors
+    return frame.to_frame(loaded.dataset), loaded.dataset
+
+
+def plotted(fig) -> list[tuple[str, str]]:
+    """(event id, lane) of every mark of the main traces (events and spans), sorted."""
+    marks = []
+    for trace in fig.data:
+        if trace.name in ("Events", "Spans"):
+            marks += [(cd[0] if isinstance(cd, (list, tuple)) else cd, lane) for cd, lane in zip(trace.customdata, trace.y)]
+    return sorted(set(marks))
+
+
+def events_trace(fig):
+    return next(t for t in fig.data if t.name == "Events")
+
+
+def test_timeline_plots_every_event_in_each_of_its_countries_lanes(data):
+    df, ds = data
+    fig = figures.figure("timeline", df, Filters(), ds)
+    assert plotted(fig) == sorted([
+        ("sputnik-1", "Soviet Union"), ("vanguard-tv3", "United States"), ("dongfanghong-1", "China"),
+        ("zarya", "Russia"), ("zarya", "United States"), ("crewed-cn-2030", "China"),
+    ])  # fmt: skip
+    assert list(fig.layout.yaxis.categoryarray) == ["Soviet Union", "Russia", "United States", "China"]
+
+
+def test_every_point_of_every_trace_carries_an_event_id(data):
+    df, ds = data
+    fig = figures.figure("timeline", df, Filters(), ds)
+    ids = set(df["id"])
+    for trace in fig.data:
+        xs = [x for x in trace.x if x is not None]
+        assert len(trace.customdata or ()) == len(xs)
+        assert set(trace.customdata or ()) <= ids
+
+
+def test_a_country_filter_keeps_joint_events_only_in_the_selected_lanes(data):
+    df, ds = data
+    fig = figures.figure("timeline", df, Filters(countries=("US",)), ds)
+    assert plotted(fig) == [("vanguard-tv3", "United States"), ("zarya", "United States")]
+
+
+def test_lanes_by_type_put_each_event_once_coloured_by_its_first_selected_country(data):
+    df, ds = data
+    fig = figures.figure("timeline", df, Filters(lanes="type"), ds)
+    assert [lane for _, lane in plotted(fig)].count("Space station") == 1
+    assert list(fig.layout.yaxis.categoryarray) == ["Satellite", "Crewed flight", "Space station"]
+    colors = figures.country_colors(ds)
+    only_us = figures.figure("timeline", df, Filters(lanes="type", countries=("US",)), ds)
+    trace = events_trace(only_us)
+    zarya = list(trace.customdata).index("zarya")
+    assert trace.marker.color[zarya] == colors["US"]
+    trace = events_trace(fig)
+    assert trace.marker.color[list(trace.customdata).index("zarya")] == colors["RU"]
+
+
+def test_filters_are_applied_by_figure(data):
+    df, ds = data
+    window = Filters(start=PartialDate(1957), end=PartialDate(1975), countries=("CN", "SU"))
+    assert plotted(figures.figure("timeline", df, window, ds)) == [("dongfanghong-1", "China"), ("sputnik-1", "Soviet Union")]
+    # a span is in a window when it overlaps it
+    assert ("zarya", "Russia") in plotted(figures.figure("timeline", df, Filters(start=PartialDate(2020)), ds))
+
+
+def test_status_and_firsts_change_the_marks(data):
+    df, ds = data
+    fig = figures.figure("timeline", df, Filters(), ds)
+    trace = events_trace(fig)
+    symbol = dict(zip(trace.customdata, trace.marker.symbol))
+    assert symbol["sputnik-1"] == "circle"
+    assert symbol["crewed-cn-2030"] == "star-open"  # planned: hollow
+    overlays = {t.name: list(t.customdata) for t in fig.data if t.name in ("first", "failed")}
+    assert overlays == {"first": ["sputnik-1"], "failed": ["vanguard-tv3"]}
+    size = dict(zip(trace.customdata, trace.marker.size))
+    assert size["sputnik-1"] > size["dongfanghong-1"]
+
+
+def test_events_with_an_end_are_bars_over_their_span(data):
+    df, ds = data
+    spans = next(t for t in figures.figure("timeline", df, Filters(), ds).data if t.name == "Spans")
+    assert list(spans.customdata) == ["zarya", "zarya"]
+    assert spans.base[0] == "1998-11-20"
+    days = spans.x[0] / 86_400_000
+    assert days == (pd_date("2024-12-31") - pd_date("1998-11-20")).days + 1
+
+
+def pd_date(text):
+    import datetime as dt
+
+    return dt.date.fromisoformat(text)
+
+
+def test_hover_shows_the_date_at_its_precision_and_never_html_from_the_data(data):
+    df, ds = data
+    trace = events_trace(figures.figure("timeline", df, Filters(), ds))
+    hover = dict(zip(trace.customdata, trace.hovertext))
+    assert "4 Oct 1957" in hover["sputnik-1"]
+    assert "Dec 1957" in hover["vanguard-tv3"]
+    assert "Vanguard &lt;b&gt;TV3&lt;/b&gt; &amp; co" in hover["vanguard-tv3"]
+    assert "<b>TV3" not in hover["vanguard-tv3"]
+    assert "20 Nov 1998 – 2024<br>" in hover["zarya"]
+
+
+def test_colours_come_from_the_registry_else_a_colour_blind_safe_palette(data):
+    _, ds = data
+    colors = figures.country_colors(ds)
+    assert colors["SU"] == "#D55E00" and colors["CN"] == "#0072B2"
+    assert colors["RU"] in figures.PALETTE and colors["US"] in figures.PALETTE
+    assert len({colors["RU"], colors["US"], "#D55E00", "#0072B2"}) == 4  # registry colours are not reused
+    symbols = figures.type_symbols(ds)
+    assert symbols["satellite"] == "circle" and symbols["space-station"] not in ("circle", "star")
+
+
+def test_activity_counts_events_per_year_or_decade_stacked_by_country(data):
+    df, ds = data
+    fig = figures.figure("activity", df, Filters(), ds)  # 1957..2030: more than 40 years -> decades
+    bars = {t.name: dict(zip(t.x, t.y)) for t in fig.data}
+    assert bars == {
+        "Soviet Union": {1950: 1}, "Russia": {1990: 1},
+        "United States": {1950: 1, 1990: 1}, "China": {1970: 1, 2030: 1},
+    }  # fmt: skip
+    assert fig.layout.barmode == "stack"
+    short = figures.figure("activity", df, Filters(end=PartialDate(1975)), ds)
+    assert {t.name: dict(zip(t.x, t.y)) for t in short.data} == {
+        "Soviet Union": {1957: 1}, "United States": {1957: 1}, "China": {1970: 1},
+    }
+
+
+def test_no_matching_events_gives_an_empty_chart_that_says_so(data):
+    df, ds = data
+    for view in ("timeline", "activity"):
+        fig = figures.figure(view, df, Filters(q="no-such-word"), ds, theme="dark")
+        assert list(fig.data) == []
+        assert fig.layout.annotations[0].text == "No events match these filters"
+
+
+def test_themes_change_the_chrome_only(data):
+    df, ds = data
+    light = figures.figure("timeline", df, Filters(), ds)
+    dark = figures.figure("timeline", df, Filters(), ds, theme="dark")
+    assert light.layout.paper_bgcolor != dark.layout.paper_bgcolor
+    assert events_trace(light).marker.color == events_trace(dark).marker.color
+
+
+def test_unknown_view_or_theme_is_a_value_error(data):
+    df, ds = data
+    with pytest.raises(ValueError, match="no chart for view 'table'"):
+        figures.figure("table", df, Filters(), ds)
+    with pytest.raises(ValueError, match="unknown theme"):
+        figures.figure("timeline", df, Filters(), ds, theme="sepia")
+
+
+def test_file_stem_says_what_is_shown():
+    window = Filters(countries=("CN", "SU"), start=PartialDate(1957), end=PartialDate(1975))
+    assert figures.file_stem("timeline", window) == "timeline_CN-SU_1957-1975"
+    assert figures.file_stem("activity", Filters()) == "activity"
+    assert figures.file_stem("activity", Filters(start=PartialDate(1990))) == "activity_from-1990"
+    odd = Filters(q="moon / mars?", firsts=True, lanes="type", end=PartialDate(2000, 6))
+    assert figures.file_stem("timeline", odd) == "timeline_to-2000_moon-mars_firsts_by-type"
+
+
+def test_the_real_dataset_plots_every_event():
+    loaded = store.load([EVENTS])
+    assert loaded.ok
+    df = frame.to_frame(loaded.dataset)
+    fig = figures.figure("timeline", df, Filters(), loaded.dataset)
+    assert {event_id for event_id, _ in plotted(fig)} == set(df["id"])
+    assert figures.figure("activity", df, Filters(), loaded.dataset).data
