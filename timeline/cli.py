@@ -76,6 +76,54 @@ def schema_text() -> str:
     return json.dumps(DataFile.model_json_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
+@main.command("export")
+@FILES
+@click.option("-o", "--output", "outputs", multiple=True, required=True, metavar="OUT",
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (repeatable); its suffix picks the format.")
+@click.option("--format", "fmt", metavar="FORMAT", help="png, svg, pdf, html or csv, for every OUT whatever its suffix.")
+@click.option("--view", default="timeline", show_default=True, help="Chart to draw: timeline or activity.")
+@click.option("--all-views", is_flag=True, help="Write every view, named OUT's stem + _timeline, _activity, ...")
+@click.option("--width", type=click.IntRange(200, 10000), help="Width in layout pixels.  [default: 1200]")
+@click.option("--height", type=click.IntRange(150, 10000),
+              help="Height in layout pixels.  [default: 9/16 of the width, more if the chart needs it]")
+@click.option("--scale", type=click.FloatRange(0.25, 8), default=2, show_default=True,
+              help="PNG pixels per layout pixel.")
+@click.option("--theme", default="light", show_default=True, help="light or dark.")
+@click.option("--country", "countries", multiple=True, metavar="CODE", help="Only these countries (repeatable, or CN,US).")
+@click.option("--type", "types", multiple=True, metavar="TYPE", help="Only these event types (repeatable).")
+@click.option("--status", "statuses", multiple=True, metavar="STATUS", help="Only achieved, planned, failed or partial (repeatable).")
+@click.option("--from", "start", metavar="DATE", help="From this date: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--to", "end", metavar="DATE", help="Up to this date, inclusive.")
+@click.option("--search", default="", metavar="WORDS", help="Only events whose text contains every word.")
+@click.option("--firsts", is_flag=True, help="Only world firsts.")
+def export_command(files, outputs, fmt, view, all_views, width, height, scale, theme, countries, types,
+                   statuses, start, end, search, firsts) -> None:  # fmt: skip
+    """Write charts (PNG, SVG, PDF, HTML) or the filtered events (CSV) to files.
+
+    \b
+    timeline export -o space-race.png --country SU --country US --from 1957 --to 1975
+    timeline export -o race.svg -o race.pdf -o race.html -o race.csv --country SU,US
+    timeline export -o chart.png --all-views --firsts
+    """
+    from . import export  # plotting and pandas load only when exporting
+
+    try:
+        wanted = export.targets(outputs, fmt=fmt, view=view, all_views=all_views)
+        loaded = load_or_fail(files)
+        filters = export.filters_from_options(
+            loaded.dataset, countries=countries, types=types, statuses=statuses, start=start, end=end,
+            search=search, firsts=firsts,
+        )  # fmt: skip
+        written = export.export(loaded, filters, wanted, width=width, height=height, scale=scale, theme=theme)
+    except export.UsageProblem as exc:
+        raise click.BadParameter(str(exc), param_hint=f"'{exc.option}'") from None
+    except export.ExportFailed as exc:
+        raise click.ClickException(str(exc)) from None
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
 def run() -> None:
     """Console entry point: user mistakes exit 1 or 2 with a message, never a traceback."""
     try:

@@ -1,0 +1,353 @@
+"""``timeline export``: real files, checked as what they claim to be.
+
+Images are rendered by real kaleido and Chromium. A browser start costs seconds on a 2-core
+machine, so the image tests share two session-wide exports (all formats unfiltered in one call, one
+filtered PNG); everything else needs no browser.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import stat
+import subprocess
+import sys
+import unicodedata
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from timeline import export, store
+from timeline.cli import main
+from timeline.frame import Filters
+
+FIXTURE_NAME = "space-fixture.yaml"
+FIXTURE = """\
+countries:
+  SU: {name: Soviet Union, color: "#D55E00"}
+  US: {name: United States, color: "#0072B2"}
+  CN: {name: China, color: "#CC0000"}
+types:
+  satellite: {label: Satellite, symbol: circle}
+  crewed-flight: {label: Crewed flight, symbol: star}
+  space-station: {label: Space station, symbol: square}
+events:
+  - id: sputnik-1
+    title: Sputnik 1
+    date: 1957-10-04
+    countries: [SU]
+    type: satellite
+    first: true
+    description: First artificial satellite.
+    sources: [{url: "https://example.org/sputnik", title: S}]
+  - id: vanguard-tv3
+    title: 'Vanguard TV3, "Flopnik"'
+    date: 1957-12
+    countries: [US]
+    type: satellite
+    status: failed
+    description: Exploded on the pad.
+    sources:
+      - {url: "https://example.org/vanguard", title: V}
+      - {url: "https://example.org/vanguard-2", title: V2}
+  - id: vostok-1
+    title: Vostok 1
+    date: 1961-04-12
+    countries: [SU]
+    type: crewed-flight
+    first: true
+    description: First human in space.
+    sources: [{url: "https://example.org/vostok", title: V}]
+  - id: apollo-11
+    title: Apollo 11
+    date: 1969-07-20
+    countries: [US]
+    type: crewed-flight
+    description: First crewed lunar landing.
+    sources: [{url: "https://example.org/apollo", title: A}]
+  - id: dongfanghong-1
+    title: Dong Fang Hong 1
+    date: 1970-04-24
+    countries: [CN]
+    type: satellite
+    description: First Chinese satellite.
+    sources: [{url: "https://example.org/dfh", title: D}]
+  - id: apollo-soyuz
+    title: Apollo–Soyuz
+    date: 1975-07-15
+    end: 1975-07-24
+    countries: [US, SU]
+    type: space-station
+    description: Joint flight.
+    sources: [{url: "https://example.org/astp", title: ASTP}]
+"""
+ALL_IDS = ["sputnik-1", "vanguard-tv3", "vostok-1", "apollo-11", "dongfanghong-1", "apollo-soyuz"]
+SU_1957_1969 = ["sputnik-1", "vostok-1"]  # --country SU --from 1957 --to 1969
+WIDTH, HEIGHT, SCALE = 1000, 560, 1.5  # the image tests' size: a 1500 x 840 PNG
+SIZE = ["--width", str(WIDTH), "--height", str(HEIGHT), "--scale", str(SCALE)]
+
+
+@pytest.fixture(scope="session")
+def fixture_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("data") / FIXTURE_NAME
+    path.write_text(FIXTURE, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def loaded(fixture_file) -> store.Loaded:
+    result = store.load([fixture_file])
+    assert result.ok, result.errors
+    return result
+
+
+def invoke(*args: str | Path):
+    from click.testing import CliRunner
+
+    return CliRunner().invoke(main, ["export", *map(str, args)])
+
+
+@pytest.fixture(scope="session")
+def unfiltered(chromium, fixture_file, tmp_path_factory) -> dict[str, Path]:
+    """One call, one browser: PNG, SVG, PDF, HTML and CSV of every event."""
+    out = tmp_path_factory.mktemp("unfiltered")
+    paths = {fmt: out / f"all.{fmt}" for fmt in export.FORMATS}
+    result = invoke(fixture_file, *[a for p in paths.values() for a in ("-o", p)], *SIZE)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [f"wrote {p}" for p in paths.values()]
+    return paths
+
+
+@pytest.fixture(scope="session")
+def filtered_png(chromium, fixture_file, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("filtered") / "su.png"
+    result = invoke(fixture_file, "-o", path, "--country", "SU", "--from", "1957", "--to", "1969", *SIZE)
+    assert result.exit_code == 0, result.output
+    return path
+
+
+# --- images, rendered once per session ----------------------------------------------------------
+
+
+@pytest.mark.export
+def test_png_is_a_png_of_width_times_scale_and_not_blank(unfiltered):
+    data = unfiltered["png"].read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    with Image.open(unfiltered["png"]) as image:
+        assert image.format == "PNG"
+        assert image.size == (WIDTH * SCALE, HEIGHT * SCALE)
+        colours = image.convert("RGB").getcolors(maxcolors=1_000_000)
+    assert len(colours) > 200  # text, markers and antialiasing, not a blank page
+
+
+@pytest.mark.export
+def test_a_filtered_png_differs_from_the_unfiltered_one(unfiltered, filtered_png):
+    with Image.open(unfiltered["png"]) as a, Image.open(filtered_png) as b:
+        assert a.size == b.size
+        assert a.convert("RGB").tobytes() != b.convert("RGB").tobytes()
+
+
+@pytest.mark.export
+def test_svg_parses_and_shows_axes_legend_and_caption(unfiltered, loaded):
+    root = ET.parse(unfiltered["svg"]).getroot()
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    texts = {"".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")}
+    assert {"Soviet Union", "United States", "China"} <= texts  # lanes (y axis)
+    assert "1960" in texts  # x axis
+    assert {"Satellite", "Crewed flight"} <= texts  # legend
+    assert any(f"Data version {loaded.version}" in t for t in texts)
+
+
+@pytest.mark.export
+def test_pdf_has_one_page_with_the_caption(unfiltered, loaded):
+    assert unfiltered["pdf"].read_bytes().startswith(b"%PDF")
+    reader = PdfReader(unfiltered["pdf"])
+    assert len(reader.pages) == 1
+    text = unicodedata.normalize("NFKC", reader.pages[0].extract_text())  # ligatures: "ﬁ" -> "fi"
+    text = " ".join(text.split())
+    assert "Filters: all events" in text
+    assert f"Data version {loaded.version}" in text
+    assert f"Sources: see {FIXTURE_NAME}" in text
+
+
+# --- html and csv -------------------------------------------------------------------------------
+
+
+@pytest.mark.export
+def test_html_is_self_contained_interactive_and_names_no_cdn(unfiltered, loaded):
+    page = unfiltered["html"].read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert "Plotly.newPlot" in page and "plotly.js" in page  # the library itself is embedded
+    assert "cdn.plot.ly" not in page
+    assert "<script src=" not in page  # nothing to fetch
+    for event_id in ALL_IDS:
+        assert f'"{event_id}"' in page  # as customdata: clicks and hovers know the event
+    assert f"Data version {loaded.version}" in page
+
+
+@pytest.mark.export
+def test_csv_rows_are_the_events_with_rfc4180_quoting(unfiltered):
+    raw = unfiltered["csv"].read_bytes()
+    raw.decode("utf-8")  # plain UTF-8, no BOM
+    assert not raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8"), newline="")))
+    assert [r["id"] for r in rows] == ALL_IDS
+    vanguard = rows[1]
+    assert vanguard["title"] == 'Vanguard TV3, "Flopnik"'
+    assert b'"Vanguard TV3, ""Flopnik"""' in raw
+    assert vanguard["date"] == "1957-12" and vanguard["status"] == "failed" and vanguard["first"] == "false"
+    assert vanguard["sources"].split() == ["https://example.org/vanguard", "https://example.org/vanguard-2"]
+    assert rows[-1]["countries"].split() == ["US", "SU"] and rows[-1]["end"] == "1975-07-24"
+
+
+def test_csv_and_html_carry_the_filters(fixture_file, tmp_path):
+    csv_path, html_path = tmp_path / "su.csv", tmp_path / "su.html"
+    result = invoke(fixture_file, "-o", csv_path, "-o", html_path, "--country", "SU,US", "--type", "crewed-flight",
+                    "--from", "1957", "--to", "1969")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert [r["id"] for r in csv.DictReader(csv_path.open(encoding="utf-8", newline=""))] == ["vostok-1", "apollo-11"]
+    page = html_path.read_text(encoding="utf-8")
+    assert '"vostok-1"' in page and '"sputnik-1"' not in page
+    assert "Filters: SU, US · crewed-flight · 1957–1969" in page
+
+
+def test_format_override_and_all_views(fixture_file, tmp_path):
+    result = invoke(fixture_file, "-o", tmp_path / "events.txt", "--format", "csv", "--firsts")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader((tmp_path / "events.txt").open(encoding="utf-8", newline="")))
+    assert [r["id"] for r in rows] == SU_1957_1969  # the two world firsts
+    result = invoke(fixture_file, "-o", tmp_path / "chart.html", "-o", tmp_path / "t.csv", "--all-views")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "chart_activity.html", "chart_timeline.html", "events.txt", "t.csv"]  # fmt: skip
+    assert "events per year" in (tmp_path / "chart_activity.html").read_text(encoding="utf-8")
+
+
+# --- errors -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-o", "chart.txt"], "chart.txt has suffix '.txt': name it .png, .svg, .pdf, .html, .csv or pass --format"),
+        (["-o", "chart"], "chart has no suffix"),
+        (["-o", "c.png", "--format", "gif"], "'gif' is not one of png, svg, pdf, html, csv"),
+        (["-o", "c.png", "--view", "pie"], "Invalid value for '--view': 'pie' is not one of timeline, activity"),
+        (["-o", "c.png", "-o", "c.png"], "c.png is named twice"),
+        (["-o", "missing/c.png"], "folder missing does not exist"),
+        (["-o", "c.png", "--country", "SUU"], "Invalid value for '--country': unknown country 'SUU' (did you mean 'SU'?)"),
+        (["-o", "c.png", "--country", "us"], "unknown country 'us' (did you mean 'US'?)"),
+        (["-o", "c.png", "--type", "satelite"], "unknown type 'satelite' (did you mean 'satellite'?)"),
+        (["-o", "c.png", "--status", "done"], "Invalid value for '--status': unknown status 'done'"),
+        (["-o", "c.png", "--from", "1957-13"], "Invalid value for '--from': impossible date '1957-13': month must be 01 to 12"),
+        (["-o", "c.png", "--to", "soon"], "Invalid value for '--to': expected a date as YYYY, YYYY-MM or YYYY-MM-DD"),
+        (["-o", "c.png", "--from", "1970", "--to", "1960"], "'to' 1960 is before 'from' 1970: nothing can match"),
+        (["-o", "c.png", "--theme", "blue"], "'blue' is not one of light, dark"),
+        (["-o", "c.png", "--scale", "0"], "Invalid value for '--scale'"),
+        ([], "Missing option '-o'"),
+    ],
+)
+def test_bad_usage_exits_2_with_a_message_and_writes_nothing(fixture_file, tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    result = invoke(fixture_file, *args)
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_bad_data_exits_1_with_file_line_col(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(FIXTURE.replace("date: 1961-04-12", "date: 1961-04-31"), encoding="utf-8")
+    result = invoke(bad, "-o", tmp_path / "out.csv")
+    assert result.exit_code == 1
+    line = FIXTURE.splitlines().index("    date: 1961-04-12") + 1
+    assert f"{bad}:{line}:11: events[2].date: impossible date '1961-04-31'" in result.output
+    assert not (tmp_path / "out.csv").exists()
+
+
+def no_browser_env(tmp_path: Path) -> dict[str, str]:
+    """An environment where kaleido (choreographer) finds no browser: its own download folder is
+    empty (XDG_DATA_HOME), PATH has no chromium, and BROWSER_PATH, which it checks before its list
+    of usual paths such as /usr/bin/chromium, names a file that does not exist."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BROWSER", "XDG_", "TIMELINE_"))}
+    env.update(PATH=str(Path(sys.executable).parent), XDG_DATA_HOME=str(tmp_path / "xdg"),
+               BROWSER_PATH=str(tmp_path / "no-chromium-here"))  # fmt: skip
+    return env
+
+
+def test_without_a_browser_images_fail_in_one_line_and_html_csv_still_work(fixture_file, tmp_path):
+    env = no_browser_env(tmp_path)
+    old = tmp_path / "old.csv"
+    old.write_text("precious\n", encoding="utf-8")
+    command = [sys.executable, "-m", "timeline", "export", str(fixture_file)]
+    done = subprocess.run([*command, "-o", str(old), "-o", str(tmp_path / "chart.png")], env=env,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("Error: PNG, SVG and PDF export needs Chrome or Chromium and none was found")
+    assert "apt-get install chromium" in lines[0] and "plotly_get_chrome" in lines[0]
+    # nothing was written: not the image, and the old CSV was not replaced by the new one
+    assert old.read_text(encoding="utf-8") == "precious\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.csv"]
+
+    done = subprocess.run([*command, "-o", str(tmp_path / "c.html"), "-o", str(tmp_path / "c.csv")], env=env,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "c.html").stat().st_size > 1_000_000 and (tmp_path / "c.csv").exists()
+
+
+# --- the library parts --------------------------------------------------------------------------
+
+
+def test_write_atomic_replaces_whole_files_only(tmp_path):
+    path = tmp_path / "out.csv"
+    export.write_atomic(path, b"first")
+    assert path.read_bytes() == b"first"
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask  # not mkstemp's private 0600
+    with pytest.raises(TypeError):
+        export.write_atomic(path, "not bytes")  # fails half-way through writing
+    assert path.read_bytes() == b"first"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]  # no temporary file left behind
+
+
+def test_targets_name_one_file_per_view_and_take_the_format_from_the_suffix(tmp_path):
+    found = export.targets([tmp_path / "a.PNG", tmp_path / "b.csv"], all_views=True)
+    assert [(t.path.name, t.format, t.view) for t in found] == [
+        ("a_timeline.PNG", "png", "timeline"), ("a_activity.PNG", "png", "activity"), ("b.csv", "csv", "timeline")]  # fmt: skip
+    assert [t.format for t in export.targets([tmp_path / "a.png"], fmt="pdf")] == ["pdf"]
+
+
+def test_filter_options_read_like_the_url(loaded):
+    ds = loaded.dataset
+    repeated = export.filters_from_options(ds, countries=["SU", "US"], start="1957", end="1975-06", firsts=True)
+    joined = export.filters_from_options(ds, countries=["SU,US"], start="1957", end="1975-06", firsts=True)
+    from_url, notes = Filters.from_query({"country": "SU,US", "from": "1957", "to": "1975-06", "firsts": "1"}, ds)
+    assert repeated == joined == from_url and notes == []
+
+
+def test_caption_names_filters_version_and_files(loaded):
+    text = export.caption(Filters(countries=("SU",), q="moon"), loaded)
+    assert text == f"Filters: SU · “moon”  |  Data version {loaded.version}  |  Sources: see {FIXTURE_NAME}"
+
+
+def test_captioned_copies_and_image_size_defaults_to_a_slide(loaded):
+    from timeline import figures, frame
+
+    fig = figures.figure("timeline", frame.to_frame(loaded.dataset), Filters(), loaded.dataset)
+    out = export.captioned(fig, "<b>x</b> & y")
+    assert out.layout.title.subtitle.text == "&lt;b&gt;x&lt;/b&gt; &amp; y"  # plain text, not markup
+    assert not fig.layout.title.subtitle.text  # the app's figure is untouched
+    assert out.layout.height > fig.layout.height  # room for the caption
+    assert export.image_size(out) == (1200, 675)
+    assert export.image_size(out, 1600) == (1600, 900)
+    tall = export.captioned(fig.update_layout(height=2000), "c")
+    assert export.image_size(tall, 1600)[1] > 2000 and export.image_size(tall, 1600, 700) == (1600, 700)
