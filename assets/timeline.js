@@ -1,0 +1,139 @@
+/* Browser-side parts of the timeline app: theme, image downloads, copy link, decade zoom, focus.
+ * Each function is a Dash client-side callback (namespace "timeline"); they act on the page only.
+ */
+(function () {
+  "use strict";
+  var KEY = "timeline-theme";
+  var dark = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+
+  function chosenTheme() {
+    try { return window.localStorage.getItem(KEY); } catch (e) { return null; }
+  }
+  function currentTheme() {
+    return chosenTheme() || (dark && dark.matches ? "dark" : "light");
+  }
+  function showTheme(theme) {
+    document.documentElement.setAttribute("data-theme", theme);
+    return [theme, theme === "dark" ? "Light theme" : "Dark theme"];
+  }
+  function chartDiv() {
+    var graph = document.getElementById("timeline");
+    return graph && graph.querySelector(".js-plotly-plot");
+  }
+  function noUpdate() { return window.dash_clientside.no_update; }
+  function clicked() {
+    var triggered = window.dash_clientside.callback_context.triggered;
+    return triggered && triggered.length && triggered[0].value ? window.dash_clientside.callback_context.triggered_id : null;
+  }
+  function closeMenu() {
+    var menu = document.getElementById("download-menu");
+    if (menu) { menu.open = false; }
+  }
+
+  showTheme(currentTheme());  // before the first paint: no flash of the wrong theme
+
+  window.dash_clientside = Object.assign({}, window.dash_clientside);
+  window.dash_clientside.timeline = {
+    /* Follow the system until the toggle is used; remember the choice in this browser. */
+    theme: function (clicks) {
+      var theme = currentTheme();
+      if (clicks) {
+        theme = theme === "dark" ? "light" : "dark";
+        try { window.localStorage.setItem(KEY, theme); } catch (e) { /* private mode: not remembered */ }
+      }
+      return showTheme(theme);
+    },
+
+    /* PNG or SVG of exactly what is on screen (zoom included), named after the view and filters. */
+    downloadImage: function (png, svg, config) {
+      var gd = chartDiv();
+      var id = clicked();
+      if (!gd || !id || !window.Plotly) { return noUpdate(); }
+      var format = id === "download-svg" ? "svg" : "png";
+      var options = (config && config.toImageButtonOptions) || {};
+      var name = options.filename || "timeline";
+      closeMenu();
+      window.Plotly.downloadImage(gd, {
+        format: format, filename: name, scale: options.scale || 2,
+        width: gd._fullLayout.width, height: gd._fullLayout.height
+      });
+      return "Saved " + name + "." + format;
+    },
+
+    copyLink: function () {
+      var url = window.location.href;
+      closeMenu();
+      function fallback() {
+        var box = document.createElement("textarea");
+        box.value = url;
+        box.setAttribute("readonly", "");
+        box.style.position = "fixed";
+        box.style.opacity = "0";
+        document.body.appendChild(box);
+        box.select();
+        var ok = false;
+        try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+        document.body.removeChild(box);
+        return ok ? "Link copied" : "Copy this link: " + url;
+      }
+      if (navigator.clipboard && window.isSecureContext) {
+        return navigator.clipboard.writeText(url).then(function () { return "Link copied"; }, fallback);
+      }
+      return fallback();
+    },
+
+    /* Quick ranges: zoom the chart's x axis to a decade, or back to the figure's full range. */
+    zoomDecade: function (clicks, figure) {
+      var id = clicked();
+      var gd = chartDiv();
+      if (!id || !gd || !figure || !window.Plotly) { return noUpdate(); }
+      var axis = (figure.layout && figure.layout.xaxis) || {};
+      var range;
+      if (!id.start) {
+        range = axis.range;
+      } else if (axis.type === "date") {
+        range = [id.start + "-01-01", id.start + 10 + "-01-01"];
+      } else {
+        range = [id.start - 0.6, id.start + 9.6];
+      }
+      window.Plotly.relayout(gd, range ? {"xaxis.range": range} : {"xaxis.autorange": true});
+      return noUpdate();
+    },
+
+    /* Move keyboard focus into the details panel when it opens. */
+    focusDetails: function (hidden) {
+      if (!hidden) {
+        window.setTimeout(function () {
+          var title = document.getElementById("details-title");
+          if (title) { title.focus(); }
+        }, 50);
+      }
+      return noUpdate();
+    },
+
+    /* On narrow screens the filter panel folds away behind a button. */
+    togglePanel: function (clicks) {
+      var open = (clicks || 0) % 2 === 1;
+      return [open ? "panel open" : "panel", open ? "true" : "false"];
+    }
+  };
+
+  if (dark && dark.addEventListener) {
+    dark.addEventListener("change", function () {
+      if (!chosenTheme() && window.dash_clientside.set_props) {
+        var shown = showTheme(currentTheme());
+        window.dash_clientside.set_props("theme", {data: shown[0]});
+        window.dash_clientside.set_props("theme-toggle", {children: shown[1]});
+      }
+    });
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    var menu = document.getElementById("download-menu");
+    if (menu && menu.open) { menu.open = false; menu.querySelector("summary").focus(); return; }
+    var panel = document.getElementById("details");
+    var close = document.getElementById("details-close");
+    if (panel && !panel.hidden && close) { close.click(); }
+  });
+})();

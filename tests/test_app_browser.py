@@ -1,0 +1,321 @@
+"""The browse app in a real headless Chromium (dash_duo): URL filters, controls, details, reload.
+
+Every test reads what the chart plots from the plotly div itself (each point's customdata is its
+event id) and ends with ``dash_duo.get_logs() == []``: no error reached the browser console.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.keys import Keys
+
+from timeline.app import create_app
+
+from .conftest import EVENTS
+from .test_figures import FIXTURE
+
+pytestmark = pytest.mark.browser
+
+EVERY = {"sputnik-1", "vanguard-tv3", "dongfanghong-1", "zarya", "crewed-cn-2030"}
+
+PLOTTED_JS = """
+const gd = document.querySelector('#timeline .js-plotly-plot');
+if (!gd || !gd.data) { return null; }
+const ids = [];
+for (const trace of gd.data) {
+  for (const c of (trace.customdata || [])) { ids.push(Array.isArray(c) ? c[0] : c); }
+}
+return ids;
+"""
+
+
+def until(check, timeout: float = 8.0, message: str = "condition"):
+    """Poll ``check`` until it returns something truthy (the page updates asynchronously)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {message}")
+        time.sleep(0.1)
+
+
+def plotted(dash_duo) -> set[str] | None:
+    ids = dash_duo.driver.execute_script(PLOTTED_JS)
+    return None if ids is None else set(ids)
+
+
+def wait_plotted(dash_duo, expected: set[str]) -> None:
+    until(lambda: plotted(dash_duo) == expected, message=f"the chart to plot {sorted(expected)}, "
+          f"it plots {sorted(plotted(dash_duo) or [])}")  # fmt: skip
+
+
+def query(dash_duo) -> dict[str, str]:
+    return dict(parse_qsl(urlsplit(dash_duo.driver.current_url).query))
+
+
+@pytest.fixture
+def events_file(tmp_path) -> Path:
+    path = tmp_path / "events.yaml"
+    path.write_text(FIXTURE, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def served(dash_duo, events_file):
+    """The app on the fixture file; ``open(query)`` loads a page of it."""
+    dash_duo.start_server(create_app([events_file], poll_ms=300))
+
+    def open_page(search: str = "") -> None:
+        dash_duo.driver.get(dash_duo.server_url + "/" + search)
+        dash_duo.wait_for_element("#count")
+
+    return open_page
+
+
+def test_the_default_view_plots_every_event(dash_duo, served):
+    served()
+    wait_plotted(dash_duo, EVERY)
+    dash_duo.wait_for_text_to_equal("#count", "5 of 5 events")
+    assert dash_duo.get_logs() == []
+
+
+URL_CASES = [
+    ("?country=CN,SU&from=1957&to=1975", {"sputnik-1", "dongfanghong-1"}),
+    ("?country=US", {"vanguard-tv3", "zarya"}),
+    ("?type=space-station,crewed-flight", {"zarya", "crewed-cn-2030"}),
+    ("?status=planned,failed", {"vanguard-tv3", "crewed-cn-2030"}),
+    ("?from=2020", {"zarya", "crewed-cn-2030"}),  # zarya's span (1998-2024) overlaps
+    ("?to=1957-11", {"sputnik-1"}),
+    ("?q=satellite", {"sputnik-1", "dongfanghong-1"}),
+    ("?firsts=1", {"sputnik-1"}),
+    ("?lanes=type&country=RU", {"zarya"}),
+    ("?country=CN&to=1960", set()),
+]
+
+
+def test_each_url_filter_plots_exactly_the_right_events(dash_duo, served):
+    for search, expected in URL_CASES:
+        served(search)
+        wait_plotted(dash_duo, expected)
+    assert dash_duo.get_logs() == []
+
+
+def test_a_joint_event_sits_in_each_countrys_lane_or_only_the_selected_one(dash_duo, served):
+    lanes_js = """
+    const gd = document.querySelector('#timeline .js-plotly-plot');
+    const t = gd.data.find(t => t.name === 'Events');
+    return t.customdata.map((id, i) => id + '@' + t.y[i]).filter(s => s.startsWith('zarya@')).sort();
+    """
+    served()
+    wait_plotted(dash_duo, EVERY)
+    assert dash_duo.driver.execute_script(lanes_js) == ["zarya@Russia", "zarya@United States"]
+    served("?country=US")
+    wait_plotted(dash_duo, {"vanguard-tv3", "zarya"})
+    assert dash_duo.driver.execute_script(lanes_js) == ["zarya@United States"]
+
+
+def test_a_url_sets_the_controls_and_unknown_values_get_a_note(dash_duo, served):
+    served("?country=CN,XX&status=bogus&from=1957&q=first&view=nope")
+    wait_plotted(dash_duo, {"dongfanghong-1"})
+    assert dash_duo.find_element("#filter-from").get_attribute("value") == "1957"
+    assert dash_duo.find_element("#filter-q").get_attribute("value") == "first"
+    assert "China" in dash_duo.find_element("#filter-country").text
+    note = dash_duo.wait_for_element(".notes p").text
+    assert "ignored unknown country 'XX'" in note and "ignored unknown status 'bogus'" in note
+    assert "ignored unknown view 'nope'" in note
+    assert dash_duo.get_logs() == []
+
+
+def test_changing_controls_updates_the_url_and_back_restores_it(dash_duo, served):
+    served()
+    wait_plotted(dash_duo, EVERY)
+    dash_duo.find_element("#filter-firsts input").click()
+    until(lambda: query(dash_duo).get("firsts") == "1", message="firsts=1 in the URL")
+    wait_plotted(dash_duo, {"sputnik-1"})
+    search = dash_duo.find_element("#filter-q")
+    dash_duo.find_element("#filter-firsts input").click()
+    search.send_keys("satellite")
+    until(lambda: query(dash_duo) == {"q": "satellite"}, message="q=satellite in the URL")
+    wait_plotted(dash_duo, {"sputnik-1", "dongfanghong-1"})
+    to = dash_duo.find_element("#filter-to")
+    to.send_keys("1960", Keys.TAB)
+    until(lambda: query(dash_duo) == {"q": "satellite", "to": "1960"}, message="to=1960 in the URL")
+    wait_plotted(dash_duo, {"sputnik-1"})
+    dash_duo.find_element("#lanes input[value='type']").click()
+    until(lambda: query(dash_duo).get("lanes") == "type", message="lanes=type in the URL")
+    dash_duo.driver.back()  # history-friendly: each change is a history entry
+    until(lambda: "lanes" not in query(dash_duo), message="back to country lanes")
+    dash_duo.driver.back()
+    until(lambda: query(dash_duo) == {"q": "satellite"}, message="back to q only")
+    wait_plotted(dash_duo, {"sputnik-1", "dongfanghong-1"})
+    until(lambda: dash_duo.find_element("#filter-to").get_attribute("value") == "", message="the 'to' box cleared")
+    dash_duo.find_element("#reset").click()
+    until(lambda: query(dash_duo) == {}, message="reset clears the URL")
+    wait_plotted(dash_duo, EVERY)
+    assert dash_duo.get_logs() == []
+
+
+def click_point(dash_duo, event_id: str) -> None:
+    """A real mouse click on the plotted marker of ``event_id``."""
+    x, y = dash_duo.driver.execute_script(
+        """
+        const gd = document.querySelector('#timeline .js-plotly-plot');
+        const i = gd.data.findIndex(t => t.name === 'Events');
+        const t = gd.data[i], j = t.customdata.indexOf(arguments[0]);
+        const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, box = gd.getBoundingClientRect();
+        return [box.left + xa._offset + xa.d2p(t.x[j]), box.top + ya._offset + ya.d2p(t.y[j])];
+        """,
+        event_id,
+    )
+    actions = ActionChains(dash_duo.driver)
+    actions.w3c_actions.pointer_action.move_to_location(int(x), int(y))
+    actions.w3c_actions.pointer_action.click()
+    actions.perform()
+
+
+def test_clicking_an_event_on_the_chart_opens_its_details(dash_duo, served):
+    served()
+    wait_plotted(dash_duo, EVERY)
+    click_point(dash_duo, "sputnik-1")
+    until(lambda: query(dash_duo).get("event") == "sputnik-1", message="event=sputnik-1 in the URL")
+    title = dash_duo.wait_for_element("#details h2")
+    assert title.text == "Sputnik 1"
+    panel = dash_duo.find_element("#details").text
+    assert "4 Oct 1957" in panel and "Soviet Union" in panel and "First artificial satellite." in panel
+    link = dash_duo.find_element("#details a")
+    assert link.get_attribute("href") == "https://example.org/s1"
+    assert link.get_attribute("target") == "_blank" and link.get_attribute("rel") == "noopener noreferrer"
+    dash_duo.find_element("#details-close").click()
+    until(lambda: "event" not in query(dash_duo), message="closing drops event= from the URL")
+    until(lambda: not dash_duo.find_element("#details").is_displayed(), message="the panel to close")
+    assert dash_duo.get_logs() == []
+
+
+def test_titles_are_text_never_html(dash_duo, served):
+    served("?view=table&type=satellite")
+    button = dash_duo.wait_for_element("button[id*='vanguard-tv3']")
+    assert button.text == "Vanguard <b>TV3</b> & co"
+    assert dash_duo.driver.execute_script("return document.querySelectorAll('#table b').length") == 0
+    assert dash_duo.get_logs() == []
+
+
+def test_the_table_view_sorts_and_opens_details(dash_duo, served):
+    served("?view=table")
+
+    def titles() -> list[str]:
+        return dash_duo.driver.execute_script(  # in one go: the rows re-render while sorting
+            "return [...document.querySelectorAll('table.events tbody td:nth-child(2)')].map(td => td.textContent)"
+        )
+
+    until(lambda: len(titles()) == 5, message="five table rows")
+    assert dash_duo.find_element("#timeline").is_displayed() is False
+    assert titles()[0] == "Sputnik 1" and titles()[-1] == "Chinese crewed landing"
+    dash_duo.find_element("button[id*='sort-by'][id*='title']").click()
+    until(lambda: titles() == sorted(titles(), key=str.casefold) and titles()[0] == "Chinese crewed landing",
+          message="rows sorted by title")  # fmt: skip
+    assert dash_duo.find_element("th[aria-sort]").text.startswith("TITLE")
+    dash_duo.find_element("button[id*='sort-by'][id*='title']").click()
+    until(lambda: titles()[0] == "Zarya", message="rows sorted by title, descending")
+    dash_duo.find_element("button[id*='open-event'][id*='zarya']").click()
+    until(lambda: dash_duo.find_element("#details h2").text == "Zarya", message="Zarya's details")
+    assert "20 Nov 1998 – 2024" in dash_duo.find_element("#details").text
+    assert query(dash_duo) == {"view": "table", "event": "zarya"}
+    assert dash_duo.get_logs() == []
+
+
+def test_activity_view_stacks_events_per_period(dash_duo, served):
+    served("?view=activity&to=1975")
+    until(lambda: dash_duo.driver.execute_script(
+        "const gd = document.querySelector('#timeline .js-plotly-plot');"
+        "return gd && gd.layout.barmode === 'stack' && gd.data.map(t => t.name).join(',')"
+    ) == "Soviet Union,United States,China", message="three stacked country traces")  # fmt: skip
+    assert "current" in dash_duo.find_element("a[id*='activity']").get_attribute("class")
+    assert dash_duo.get_logs() == []
+
+
+def test_hot_reload_shows_additions_survives_a_bad_edit_and_recovers(dash_duo, served, events_file):
+    served()
+    wait_plotted(dash_duo, EVERY)
+    addition = FIXTURE.replace("events:\n", """events:
+  - id: explorer-1
+    title: Explorer 1
+    date: 1958-02-01
+    countries: [US]
+    type: satellite
+    description: First US satellite.
+    sources: [{url: "https://example.org/e1", title: E1}]
+""")
+    events_file.write_text(addition, encoding="utf-8")
+    wait_plotted(dash_duo, EVERY | {"explorer-1"})  # no reload of the page: the poll picks it up
+    dash_duo.wait_for_text_to_equal("#count", "6 of 6 events")
+    events_file.write_text(addition.replace("date: 1958-02-01", "date: 1958-02-30"), encoding="utf-8")
+    banner = until(lambda: dash_duo.find_element("#banner").text, message="the error banner")
+    assert f"{events_file}:" in banner and "Feb 1958 has days 01 to 28" in banner
+    assert "last good data" in banner
+    assert plotted(dash_duo) == EVERY | {"explorer-1"}
+    served("?country=US")  # a page load while broken still serves the last good data
+    wait_plotted(dash_duo, {"vanguard-tv3", "zarya", "explorer-1"})
+    assert dash_duo.find_element("#banner").text
+    events_file.write_text(FIXTURE, encoding="utf-8")
+    until(lambda: dash_duo.find_element("#banner").text == "", message="the banner to clear")
+    wait_plotted(dash_duo, {"vanguard-tv3", "zarya"})
+    assert dash_duo.get_logs() == []
+
+
+def test_invalid_data_at_start_shows_the_errors_instead_of_crashing(dash_duo, tmp_path):
+    path = tmp_path / "events.yaml"
+    path.write_text(FIXTURE.replace("type: satellite\n    first: true", "type: satelite\n    first: true"))
+    dash_duo.start_server(create_app([path], poll_ms=300))
+    banner = dash_duo.wait_for_element("#banner")
+    until(lambda: "unknown type 'satelite'" in banner.text, message="the located error")
+    assert "could not be loaded" in banner.text and f"{path}:" in banner.text
+    dash_duo.wait_for_text_to_equal("#count", "No data loaded")
+    path.write_text(FIXTURE)
+    wait_plotted(dash_duo, EVERY)
+    assert dash_duo.get_logs() == []
+
+
+def test_download_menu_saves_png_svg_csv_named_after_the_view(dash_duo, served):
+    served("?country=CN,SU&from=1957&to=1975")
+    wait_plotted(dash_duo, {"sputnik-1", "dongfanghong-1"})
+    folder = Path(dash_duo.download_path)
+    stem = "timeline_CN-SU_1957-1975"
+    config = dash_duo.driver.execute_script(
+        "return document.querySelector('#timeline .js-plotly-plot')._context.toImageButtonOptions"
+    )
+    assert config == {"filename": stem, "scale": 2, "format": "png"}  # the modebar camera agrees
+    for item, name in (("#download-png", f"{stem}.png"), ("#download-svg", f"{stem}.svg"),
+                       ("#download-csv", "events_CN-SU_1957-1975.csv")):  # fmt: skip
+        dash_duo.find_element("#download-menu summary").click()
+        dash_duo.find_element(item).click()
+        until(lambda: (folder / name).is_file() and (folder / name).stat().st_size > 0, message=f"{name}")
+    png = (folder / f"{stem}.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    on_screen = dash_duo.driver.execute_script(
+        "const l = document.querySelector('#timeline .js-plotly-plot')._fullLayout; return [l.width, l.height]"
+    )
+    assert [width, height] == [2 * on_screen[0], 2 * on_screen[1]]  # what is on screen, at 2x
+    assert (folder / f"{stem}.svg").read_text().lstrip().startswith("<svg")
+    csv = (folder / "events_CN-SU_1957-1975.csv").read_text()
+    assert csv.splitlines()[0] == "id,date,end,title,countries,type,status,first,sources"
+    assert [line.split(",")[0] for line in csv.splitlines()[1:]] == ["sputnik-1", "dongfanghong-1"]
+    assert dash_duo.get_logs() == []
+
+
+def test_the_real_dataset_plots_all_its_events(dash_duo):
+    from timeline import frame, store
+
+    loaded = store.load([EVENTS])
+    ids = set(frame.to_frame(loaded.dataset)["id"])
+    dash_duo.start_server(create_app([EVENTS]))
+    wait_plotted(dash_duo, ids)
+    dash_duo.wait_for_text_to_equal("#count", f"{len(ids)} of {len(ids)} events")
+    assert dash_duo.get_logs() == []

@@ -1,0 +1,588 @@
+"""The browse app: ``create_app(paths) -> Dash``, importable by any WSGI host (``app.server``).
+
+The URL query is the whole state of a view (``frame.Filters`` plus ``event=``, the open details),
+so a link reproduces what is on screen and every callback is stateless apart from the data cache:
+controls write the URL, and the chart, table, counts and details are drawn from the URL. Charts come
+from ``figures.figure``, the table and CSV from ``tables``, so downloads match the screen. The data
+is read again when its files change (``live.LiveData``); a bad edit keeps the last good data on
+screen under a banner listing the errors.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Sequence
+from urllib.parse import parse_qsl, urlencode
+
+from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
+
+from . import figures, frame, tables
+from .frame import VIEWS, Filters
+from .live import LiveData, Snapshot
+from .models import STATUSES, Dataset
+
+# --- component ids ----------------------------------------------------------------------------
+URL = "url"
+CHART = "timeline"  # the contract: the main chart is a dcc.Graph with this id
+CHART_AREA = "chart-area"
+TABLE = "table"
+TABS = "views"
+COUNTRY = "filter-country"
+TYPE = "filter-type"
+STATUS = "filter-status"
+FROM = "filter-from"
+TO = "filter-to"
+SEARCH = "filter-q"
+FIRSTS = "filter-firsts"
+LANES = "lanes"
+RESET = "reset"
+COUNT = "count"
+NOTES = "notes"
+BANNER = "banner"
+PANEL = "filters"
+PANEL_TOGGLE = "filters-toggle"
+DETAILS = "details"
+DETAILS_CLOSE = "details-close"
+DECADES = "decades"
+SORT = "table-sort"
+THEME = "theme"
+THEME_TOGGLE = "theme-toggle"
+DATA_VERSION = "data-version"
+POLL = "poll"
+MENU = "download-menu"
+PNG = "download-png"
+SVG = "download-svg"
+CSV = "download-csv"
+CSV_FILE = "download-csv-file"
+COPY_LINK = "copy-link"
+MENU_STATUS = "download-status"
+CLIENT_SINK = "client-sink"  # output of client-side callbacks that only act on the page
+
+TAB = "view-tab"  # pattern-matching id types
+DECADE = "decade"
+OPEN_EVENT = "open-event"
+SORT_BY = "sort-by"
+PAGE_TO = "page-to"
+
+LABELS = {"timeline": "Timeline", "activity": "Activity", "table": "Table", "race": "Race"}
+PAGE_SIZE = 100
+POLL_MS = 1000  # hot reload: a data change shows within about a second
+
+
+def app_views() -> tuple[str, ...]:
+    """The views this build can show: every chart ``figures`` draws, plus the table."""
+    return tuple(v for v in VIEWS if v in figures.BUILDERS or v == "table")
+
+
+def assets_path() -> Path:
+    """CSS and JS: inside the package when installed, else the checkout's ``assets/``."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "assets"
+    return packaged if packaged.is_dir() else here.parent / "assets"
+
+
+def create_app(paths: Sequence[str | os.PathLike], *, poll_ms: int = POLL_MS) -> Dash:
+    """The Dash app serving the events of ``paths`` (merged, reloaded when they change)."""
+    data = LiveData(paths)
+    app = Dash(
+        __name__, title="Space programme timeline", assets_folder=str(assets_path()),
+        serve_locally=True, update_title=None,
+    )  # fmt: skip
+    app.layout = lambda: layout(data.current(), poll_ms)
+    register_callbacks(app, data)
+    return app
+
+
+# --- URL state ----------------------------------------------------------------------------------
+
+
+def read_url(search: str | None, dataset: Dataset | None) -> tuple[Filters, str, list[str]]:
+    """Filters, open event id and notes about what was ignored, from a URL query string."""
+    query = dict(parse_qsl((search or "").lstrip("?"), keep_blank_values=True))
+    filters, notes = Filters.from_query(query, dataset)
+    if filters.view not in app_views():
+        notes.append(f"ignored view {filters.view!r} (one of {', '.join(app_views())})")
+        filters = filters.replace(view="timeline")
+    event = query.get("event", "").strip()
+    if event and dataset is not None and event not in {e.id for e in dataset.events}:
+        notes.append(f"ignored unknown event {event!r}")
+        event = ""
+    return filters, event, notes
+
+
+def write_url(filters: Filters, event: str = "") -> str:
+    query = filters.to_query()
+    if event:
+        query["event"] = event
+    return "?" + urlencode(query, safe=",") if query else ""
+
+
+def control_values(filters: Filters) -> tuple:
+    """The filter controls' values that show ``filters`` (the order of ``CONTROLS``)."""
+    return (
+        list(filters.countries), list(filters.types), list(filters.statuses),
+        str(filters.start or ""), str(filters.end or ""), filters.q, ["1"] if filters.firsts else [],
+        filters.lanes,
+    )  # fmt: skip
+
+
+CONTROLS = (COUNTRY, TYPE, STATUS, FROM, TO, SEARCH, FIRSTS, LANES)
+CONTROL_PROPS = ("value",) * len(CONTROLS)
+
+
+def controls_query(countries, types, statuses, start, end, q, firsts, lanes) -> dict[str, str]:
+    """The URL query the controls describe (``Filters.from_query`` validates it)."""
+    return {
+        "country": ",".join(countries or ()), "type": ",".join(types or ()),
+        "status": ",".join(statuses or ()), "from": start or "", "to": end or "", "q": q or "",
+        "firsts": "1" if firsts else "", "lanes": lanes or "country",
+    }  # fmt: skip
+
+
+# --- layout -----------------------------------------------------------------------------------
+
+
+def layout(snapshot: Snapshot, poll_ms: int = POLL_MS) -> html.Div:
+    """The page. Controls start empty; the URL sets them once the page has loaded."""
+    dataset = snapshot.dataset
+    return html.Div(className="app", children=[
+        dcc.Location(id=URL, refresh=False),
+        dcc.Store(id=THEME),
+        dcc.Store(id=SORT, data={"key": "date", "descending": False, "page": 0}),
+        dcc.Store(id=DATA_VERSION, data=snapshot.version),
+        dcc.Interval(id=POLL, interval=poll_ms),
+        dcc.Download(id=CSV_FILE),
+        html.Div(id=CLIENT_SINK, hidden=True),
+        html.A("Skip to the results", href="#results", className="skip-link"),
+        html.Header(className="topbar", children=[
+            html.H1("Space programme timeline"),
+            html.Nav(id=TABS, className="tabs", **{"aria-label": "Views"}, children=[
+                dcc.Link(LABELS.get(v, v.title()), id={"type": TAB, "view": v}, href="?view=" + v, className="tab")
+                for v in app_views()
+            ]),
+            html.Div(className="topbar-actions", children=[
+                html.Button("Filters", id=PANEL_TOGGLE, className="button panel-toggle",
+                            **{"aria-controls": PANEL, "aria-expanded": "false"}),
+                html.Button("Dark theme", id=THEME_TOGGLE, className="button"),
+            ]),  # fmt: skip
+        ]),
+        html.Div(id=BANNER, className="banner", role="alert", children=banner(snapshot)),
+        html.Div(className="body", children=[
+            filter_panel(dataset),
+            html.Main(id="results", className="results", tabIndex="-1", children=[
+                html.Div(id=NOTES, className="notes", role="status"),
+                chart_area(dataset),
+                html.Div(id=TABLE, className="table-area"),
+            ]),
+            html.Aside(id=DETAILS, className="details", hidden=True, tabIndex="-1", **{"aria-label": "Event details"},
+                       children=NO_DETAILS),
+        ]),
+    ])  # fmt: skip
+
+
+def filter_panel(dataset: Dataset | None) -> html.Aside:
+    def field(label: str, control, for_id: str, hint: str = "") -> html.Div:
+        return html.Div(className="field", children=[
+            html.Label(label, htmlFor=for_id), control, html.Small(hint, className="hint") if hint else None,
+        ])  # fmt: skip
+
+    date_pattern = r"\d{4}(-\d{2}(-\d{2})?)?"
+    return html.Aside(id=PANEL, className="panel", **{"aria-label": "Filters"}, children=[
+        html.Div(className="panel-head", children=[
+            html.P(id=COUNT, className="count", **{"aria-live": "polite"}),
+            html.Button("Reset", id=RESET, className="button", title="Clear every filter"),
+        ]),
+        field("Countries", dcc.Dropdown(id=COUNTRY, options=country_options(dataset), multi=True,
+                                        placeholder="All countries"), COUNTRY),
+        field("Types", dcc.Dropdown(id=TYPE, options=type_options(dataset), multi=True,
+                                    placeholder="All types"), TYPE),
+        html.Fieldset(className="field", children=[
+            html.Legend("Status"),
+            dcc.Checklist(id=STATUS, options=[{"label": s.title(), "value": s} for s in STATUSES],
+                          value=[], className="choices", inline=True),
+        ]),
+        html.Fieldset(className="field years", children=[
+            html.Legend("Years"),
+            html.Div(className="year-inputs", children=[
+                html.Label("From", htmlFor=FROM, className="sr-only"),
+                dcc.Input(id=FROM, type="text", placeholder="from", debounce=True, pattern=date_pattern,
+                          inputMode="numeric", maxLength=10, className="year"),
+                html.Span("–", **{"aria-hidden": "true"}),
+                html.Label("To", htmlFor=TO, className="sr-only"),
+                dcc.Input(id=TO, type="text", placeholder="to", debounce=True, pattern=date_pattern,
+                          inputMode="numeric", maxLength=10, className="year"),
+            ]),
+            html.Small("YYYY, YYYY-MM or YYYY-MM-DD", className="hint"),
+        ]),
+        field("Search", dcc.Input(id=SEARCH, type="search", placeholder="title, description, tags",
+                                  debounce=0.4, className="search"), SEARCH),
+        dcc.Checklist(id=FIRSTS, options=[{"label": "World firsts only", "value": "1"}], value=[],
+                      className="choices"),
+    ])  # fmt: skip
+
+
+def chart_area(dataset: Dataset | None) -> html.Div:
+    return html.Div(id=CHART_AREA, className="chart-area", children=[
+        html.Div(className="toolbar", children=[
+            html.Fieldset(className="lanes", children=[
+                html.Legend("Lanes", className="toolbar-label"),
+                dcc.RadioItems(id=LANES, options=[{"label": "Country", "value": "country"},
+                                                  {"label": "Type", "value": "type"}],
+                               value="country", inline=True, className="segmented"),
+            ]),
+            html.Div(id=DECADES, className="decades", role="group", **{"aria-label": "Zoom to a decade"},
+                     children=decade_buttons(dataset)),
+            download_menu(),
+        ]),
+        dcc.Graph(id=CHART, className="chart", config=graph_config("timeline"), figure=EMPTY_FIGURE),
+    ])  # fmt: skip
+
+
+NO_DETAILS = [html.Button("Close", id=DETAILS_CLOSE, hidden=True)]  # keeps the close input in the page
+EMPTY_FIGURE: dict[str, Any] = {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}}}
+
+
+def download_menu() -> html.Details:
+    def item(label: str, id_: str, chart_only: bool = False) -> html.Li:
+        return html.Li(html.Button(label, id=id_, className="menu-item" + (" chart-only" if chart_only else "")))
+
+    return html.Details(id=MENU, className="menu", children=[
+        html.Summary("Download", className="button"),
+        html.Ul(className="menu-list", children=[
+            item("PNG image (what is on screen)", PNG, True),
+            item("SVG image (what is on screen)", SVG, True),
+            item("CSV of the filtered events", CSV),
+            item("Copy link to this view", COPY_LINK),
+        ]),
+        html.P(id=MENU_STATUS, className="menu-status", role="status"),
+    ])  # fmt: skip
+
+
+def graph_config(stem: str) -> dict:
+    """Plotly's config: the camera button saves ``stem``.png at twice the screen's resolution."""
+    return {
+        "displaylogo": False, "scrollZoom": True, "responsive": True,
+        "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
+        "toImageButtonOptions": {"filename": stem, "scale": 2, "format": "png"},
+    }  # fmt: skip
+
+
+def country_options(dataset: Dataset | None) -> list[dict]:
+    return [{"label": f"{c.name} ({code})", "value": code} for code, c in (dataset.countries if dataset else {}).items()]
+
+
+def type_options(dataset: Dataset | None) -> list[dict]:
+    return [{"label": t.label, "value": key} for key, t in (dataset.types if dataset else {}).items()]
+
+
+def decade_buttons(dataset: Dataset | None) -> list:
+    """A zoom button per decade the data covers, and one back to everything."""
+    years = [e.date.year for e in dataset.events] if dataset and dataset.events else []
+    starts = range(min(years) // 10 * 10, max(years) // 10 * 10 + 10, 10) if years else ()
+    return [
+        *(html.Button(f"{d}s", id={"type": DECADE, "start": d}, className="chip") for d in starts),
+        html.Button("All", id={"type": DECADE, "start": 0}, className="chip", title="Show every year"),
+    ]
+
+
+def banner(snapshot: Snapshot) -> list:
+    if not snapshot.errors:
+        return []
+    head = ("The data file has errors; showing the last good data until they are fixed:"
+            if snapshot.ok else "The data could not be loaded. Fix these errors and the page updates:")  # fmt: skip
+    return [html.P(head), html.Ul([html.Li(html.Code(str(p))) for p in snapshot.errors])]
+
+
+# --- what the URL shows -----------------------------------------------------------------------
+
+
+def count_text(snapshot: Snapshot, filters: Filters) -> str:
+    if not snapshot.ok:
+        return "No data loaded"
+    shown, total = len(frame.apply(snapshot.df, filters)), len(snapshot.df)
+    return f"{shown} of {total} event{'s' * (total != 1)}"
+
+
+def details(dataset: Dataset, event_id: str) -> list:
+    """The details panel of one event: plain text, links that open in a new tab."""
+    event = next(e for e in dataset.events if e.id == event_id)
+    when = f"{event.date.label()} – {event.end.label()}" if event.end else event.date.label()
+    facts = [
+        ("Date", when),
+        ("Countries", ", ".join(dataset.countries[c].name for c in event.countries)),
+        ("Type", dataset.types[event.type].label),
+        ("Status", event.status.title() + (" · world first" if event.first else "")),
+    ]
+    articles = [dataset.articles[key] for key in event.mentioned_in]
+    return [
+        html.Div(className="details-head", children=[
+            html.H2(event.title, id="details-title", tabIndex="-1"),
+            html.Button("Close", id=DETAILS_CLOSE, className="button", title="Close (Esc)"),
+        ]),
+        html.Dl([part for term, value in facts for part in (html.Dt(term), html.Dd(value))]),
+        html.P(event.description, className="description"),
+        html.H3("Sources"),
+        html.Ul([html.Li(external_link(s.title, s.url)) for s in event.sources]),
+        html.H3("Mentioned in"),
+        html.Ul([html.Li(article_line(a)) for a in articles]) if articles else html.P("No articles.", className="hint"),
+    ]  # fmt: skip
+
+
+def external_link(text: str, url: str) -> html.A:
+    return html.A(text, href=url, target="_blank", rel="noopener noreferrer")
+
+
+def article_line(article) -> list:
+    byline = ", ".join(str(x) for x in (article.author, article.published) if x)
+    title = external_link(article.title, article.url) if article.url else html.Cite(article.title)
+    return [title, f" — {byline}" if byline else ""]
+
+
+def table_view(snapshot: Snapshot, filters: Filters, sort: dict) -> list:
+    """The filtered events as a sortable, paged HTML table (the accessible way to read the data)."""
+    key, descending = sort.get("key", "date"), bool(sort.get("descending"))
+    rows = tables.sorted_rows(snapshot.df, filters, key, descending)
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    page = min(max(0, int(sort.get("page", 0))), pages - 1)
+    shown = rows.iloc[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    names = {code: c.name for code, c in snapshot.dataset.countries.items()}
+
+    def header(label: str, column: str | None) -> html.Th:
+        if column is None:
+            return html.Th(label, scope="col")
+        active = column == key
+        arrow = ("▼" if descending else "▲") if active else ""
+        aria = {"aria-sort": ("descending" if descending else "ascending")} if active else {}
+        return html.Th(scope="col", **aria, children=html.Button(
+            [label, html.Span(arrow, className="arrow", **{"aria-hidden": "true"})],
+            id={"type": SORT_BY, "column": column}, className="sort", title=f"Sort by {label.lower()}",
+        ))  # fmt: skip
+
+    body = [
+        html.Tr([
+            html.Td(f"{r.date_label} – {r.end_label}" if r.end_label else r.date_label, className="nowrap"),
+            html.Td(html.Button(r.title, id={"type": OPEN_EVENT, "id": r.id}, className="link-button",
+                                title="Show details")),
+            html.Td(", ".join(names[c] for c in r.countries)),
+            html.Td(r.type_label),
+            html.Td(r.status + (" · world first" if r.first else "")),
+            html.Td(html.Ul(className="sources", children=[
+                html.Li(external_link(t, u)) for u, t in zip(r.sources, r.source_titles)
+            ])),
+        ])  # fmt: skip
+        for r in shown.itertuples(index=False)
+    ]
+    table = html.Table(className="events", children=[
+        html.Caption(f"{len(rows)} events · {filters.describe()}"),
+        html.Thead(html.Tr([header("Date", "date"), header("Title", "title"), header("Countries", "countries"),
+                            header("Type", "type"), header("Status", "status"), header("Sources", None)])),
+        html.Tbody(body or [html.Tr(html.Td("No events match these filters", colSpan=6))]),
+    ])  # fmt: skip
+    pager = [] if pages == 1 else [html.Nav(className="pager", **{"aria-label": "Table pages"}, children=[
+        html.Button("Previous", id={"type": PAGE_TO, "page": page - 1}, className="button", disabled=page == 0),
+        html.Span(f"Rows {page * PAGE_SIZE + 1}–{page * PAGE_SIZE + len(shown)} of {len(rows)}"),
+        html.Button("Next", id={"type": PAGE_TO, "page": page + 1}, className="button", disabled=page >= pages - 1),
+    ])]  # fmt: skip
+    return [html.Div(table, className="table-scroll"), *pager]
+
+
+# --- callbacks --------------------------------------------------------------------------------
+
+
+def register_callbacks(app: Dash, data: LiveData) -> None:
+    """Wire the page. Server callbacks read the filters from the request's URL, never from memory."""
+
+    @app.callback(
+        [Output(c, p) for c, p in zip(CONTROLS, CONTROL_PROPS)],
+        Input(URL, "search"),
+        [State(c, p) for c, p in zip(CONTROLS, CONTROL_PROPS)],
+    )
+    def url_to_controls(search, *current):
+        """Loading a link (or going back) sets the controls; values equal to the URL's stay put."""
+        snapshot = data.current()
+        filters, _, _ = read_url(search, snapshot.dataset)
+        shown, _ = Filters.from_query(controls_query(*current), snapshot.dataset)
+        if shown.replace(view=filters.view) == filters:
+            raise PreventUpdate
+        return control_values(filters)
+
+    @app.callback(
+        Output(URL, "search"),
+        [Input(c, p) for c, p in zip(CONTROLS, CONTROL_PROPS)],
+        Input(RESET, "n_clicks"),
+        Input(CHART, "clickData"),
+        Input({"type": OPEN_EVENT, "id": ALL}, "n_clicks"),
+        Input(DETAILS_CLOSE, "n_clicks"),
+        State(URL, "search"),
+        prevent_initial_call=True,
+    )
+    def controls_to_url(*args):
+        """A control, a click on an event or a reset writes the URL (a history entry)."""
+        *values, _reset, click, _opens, _close, search = args
+        dataset = data.current().dataset
+        filters, event, _ = read_url(search, dataset)
+        trigger = ctx.triggered_id
+        new_event = event
+        if trigger == RESET:
+            new = Filters(view=filters.view, lanes=filters.lanes)
+            new_event = ""
+        else:
+            new, _ = Filters.from_query(controls_query(*values), dataset)
+            new = new.replace(view=filters.view, align=filters.align)
+            if trigger == CHART:
+                new_event = clicked_event(click, dataset) or event
+            elif isinstance(trigger, dict) and trigger.get("type") == OPEN_EVENT:
+                if not ctx.triggered[0]["value"]:
+                    raise PreventUpdate  # a table row appeared; nothing was clicked
+                new_event = trigger["id"]
+            elif trigger == DETAILS_CLOSE:
+                new_event = ""
+        if (new, new_event) == (filters, event):
+            raise PreventUpdate
+        return write_url(new, new_event)
+
+    @app.callback(
+        Output(CHART, "figure"), Output(CHART, "config"), Output(CHART_AREA, "hidden"),
+        Input(URL, "search"), Input(THEME, "data"), Input(DATA_VERSION, "data"),
+    )  # fmt: skip
+    def draw_chart(search, theme, _version):
+        if theme is None:
+            raise PreventUpdate  # the theme arrives from the browser a moment after the page
+        snapshot = data.current()
+        filters, _, _ = read_url(search, snapshot.dataset)
+        if filters.view not in figures.BUILDERS:
+            return no_update, no_update, True
+        config = graph_config(figures.file_stem(filters.view, filters))
+        if not snapshot.ok:
+            return EMPTY_FIGURE, config, False
+        return figures.figure(filters.view, snapshot.df, filters, snapshot.dataset, theme=theme), config, False
+
+    @app.callback(
+        Output(TABLE, "children"),
+        Input(URL, "search"), Input(SORT, "data"), Input(DATA_VERSION, "data"),
+    )  # fmt: skip
+    def draw_table(search, sort, _version):
+        snapshot = data.current()
+        filters, _, _ = read_url(search, snapshot.dataset)
+        if filters.view != "table" or not snapshot.ok:
+            return []
+        return table_view(snapshot, filters, sort or {})
+
+    @app.callback(
+        Output(SORT, "data"),
+        Input({"type": SORT_BY, "column": ALL}, "n_clicks"),
+        Input({"type": PAGE_TO, "page": ALL}, "n_clicks"),
+        State(SORT, "data"),
+        prevent_initial_call=True,
+    )
+    def sort_table(_sorts, _pages, sort):
+        if not ctx.triggered or not ctx.triggered[0]["value"]:
+            raise PreventUpdate
+        trigger = ctx.triggered_id
+        if trigger["type"] == PAGE_TO:
+            return {**sort, "page": trigger["page"]}
+        column = trigger["column"]
+        descending = not sort["descending"] if column == sort["key"] else False
+        return {"key": column, "descending": descending, "page": 0}
+
+    @app.callback(
+        Output(COUNT, "children"), Output(NOTES, "children"), Output(BANNER, "children"),
+        Output({"type": TAB, "view": ALL}, "href"), Output({"type": TAB, "view": ALL}, "className"),
+        Output({"type": TAB, "view": ALL}, "children"),
+        Input(URL, "search"), Input(DATA_VERSION, "data"),
+    )  # fmt: skip
+    def draw_status(search, _version):
+        snapshot = data.current()
+        filters, event, notes = read_url(search, snapshot.dataset)
+        views = app_views()
+        hrefs = [write_url(filters.replace(view=v), event) or "?" for v in views]
+        classes = ["tab current" if v == filters.view else "tab" for v in views]
+        labels = [
+            [LABELS.get(v, v.title()), html.Span(" (current view)", className="sr-only")]
+            if v == filters.view else LABELS.get(v, v.title())
+            for v in views
+        ]  # fmt: skip
+        note = [html.P("Link note: " + "; ".join(notes))] if notes else []
+        return count_text(snapshot, filters), note, banner(snapshot), hrefs, classes, labels
+
+    @app.callback(
+        Output(DETAILS, "children"), Output(DETAILS, "hidden"),
+        Input(URL, "search"), Input(DATA_VERSION, "data"),
+    )  # fmt: skip
+    def draw_details(search, _version):
+        snapshot = data.current()
+        _, event, _ = read_url(search, snapshot.dataset)
+        if not event or not snapshot.ok:
+            return NO_DETAILS, True
+        return details(snapshot.dataset, event), False
+
+    @app.callback(
+        Output(DATA_VERSION, "data"), Input(POLL, "n_intervals"), State(DATA_VERSION, "data"),
+        prevent_initial_call=True,
+    )  # fmt: skip
+    def poll(_n, version):
+        """Hot reload: a cheap stat per tick; the views redraw only when the files changed."""
+        current = data.current().version
+        if current == version:
+            raise PreventUpdate
+        return current
+
+    @app.callback(
+        Output(COUNTRY, "options"), Output(TYPE, "options"), Output(DECADES, "children"),
+        Input(DATA_VERSION, "data"), prevent_initial_call=True,
+    )  # fmt: skip
+    def refresh_options(_version):
+        dataset = data.current().dataset
+        return country_options(dataset), type_options(dataset), decade_buttons(dataset)
+
+    @app.callback(Output(CSV_FILE, "data"), Input(CSV, "n_clicks"), State(URL, "search"), prevent_initial_call=True)
+    def download_csv(_n, search):
+        snapshot = data.current()
+        if not snapshot.ok:
+            raise PreventUpdate
+        filters, _, _ = read_url(search, snapshot.dataset)
+        stem = figures.file_stem("events", filters)
+        return {"content": tables.to_csv(snapshot.df, filters), "filename": f"{stem}.csv", "type": "text/csv"}
+
+    client = "timeline"
+    app.clientside_callback(
+        ClientsideFunction(client, "theme"),
+        Output(THEME, "data"), Output(THEME_TOGGLE, "children"), Input(THEME_TOGGLE, "n_clicks"),
+    )  # fmt: skip
+    app.clientside_callback(
+        ClientsideFunction(client, "downloadImage"),
+        Output(MENU_STATUS, "children"), Input(PNG, "n_clicks"), Input(SVG, "n_clicks"),
+        State(CHART, "config"), prevent_initial_call=True,
+    )  # fmt: skip
+    app.clientside_callback(
+        ClientsideFunction(client, "copyLink"),
+        Output(MENU_STATUS, "children", allow_duplicate=True), Input(COPY_LINK, "n_clicks"),
+        prevent_initial_call=True,
+    )  # fmt: skip
+    app.clientside_callback(
+        ClientsideFunction(client, "zoomDecade"),
+        Output(CLIENT_SINK, "children"), Input({"type": DECADE, "start": ALL}, "n_clicks"),
+        State(CHART, "figure"), prevent_initial_call=True,
+    )  # fmt: skip
+    app.clientside_callback(
+        ClientsideFunction(client, "focusDetails"),
+        Output(CLIENT_SINK, "title"), Input(DETAILS, "hidden"), prevent_initial_call=True,
+    )  # fmt: skip
+    app.clientside_callback(
+        ClientsideFunction(client, "togglePanel"),
+        Output(PANEL, "className"), Output(PANEL_TOGGLE, "aria-expanded"), Input(PANEL_TOGGLE, "n_clicks"),
+        prevent_initial_call=True,
+    )  # fmt: skip
+
+
+def clicked_event(click: dict | None, dataset: Dataset | None) -> str:
+    """The event id of a chart click (its point's customdata), if it names an event."""
+    try:
+        value = click["points"][0]["customdata"]
+    except (TypeError, KeyError, IndexError):
+        return ""
+    value = value[0] if isinstance(value, list) and value else value
+    known = {e.id for e in dataset.events} if dataset else set()
+    return value if isinstance(value, str) and value in known else ""
