@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sys
 from pathlib import Path
 
@@ -74,6 +75,31 @@ def schema() -> None:
 
 def schema_text() -> str:
     return json.dumps(DataFile.model_json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+@main.command()
+@FILES
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
+@click.option("--port", default=8050, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+def serve(files: tuple[Path, ...], host: str, port: int) -> None:
+    """Browse the events in a web app at http://HOST:PORT/.
+
+    Several FILEs merge into one dataset. Edits to them show on the next page load or
+    interaction; while a file is invalid the page keeps the last good data and lists the errors.
+    """
+    from .app import create_app  # Dash loads only when serving
+
+    try:  # say so in one line, before Dash starts, if the address is taken or wrong
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    paths = store.default_paths(files)
+    app = create_app(paths)
+    for problem in app.server.extensions["timeline"].current().errors:  # the page shows them too
+        click.echo(str(problem), err=True)
+    click.echo(f"Serving {', '.join(map(str, paths))} on http://{host}:{port}/ (Ctrl+C to stop)")
+    app.run(host=host, port=port, debug=False)
 
 
 @main.command("export")
