@@ -93,7 +93,8 @@ def serve(files: tuple[Path, ...], host: str, port: int) -> None:
         with socket.create_server((host, port)):
             pass
     except OSError as exc:
-        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        reason = str(exc.strerror or exc).split(" (while attempting")[0]  # socket adds where; we say it
+        raise click.ClickException(f"cannot listen on {host}:{port}: {reason}") from None
     paths = store.default_paths(files)
     app = create_app(paths)
     for problem in app.server.extensions["timeline"].current().errors:  # the page shows them too
