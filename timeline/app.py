@@ -90,6 +90,8 @@ def create_app(paths: Sequence[str | os.PathLike], *, poll_ms: int = POLL_MS) ->
         __name__, title="Space programme timeline", assets_folder=str(assets_path()),
         serve_locally=True, update_title=None,
     )  # fmt: skip
+    app.server.extensions["timeline"] = data  # the CLI and WSGI hosts can warm or inspect it
+    data.current()  # read the files now, not on the first page load
     app.layout = lambda: layout(data.current(), poll_ms)
     register_callbacks(app, data)
     return app
