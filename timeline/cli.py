@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import sys
 from pathlib import Path
@@ -149,6 +150,118 @@ def export_command(files, outputs, fmt, view, all_views, width, height, scale, t
         raise click.ClickException(str(exc)) from None
     for path in written:
         click.echo(f"wrote {path}")
+
+
+def _pairs(ctx, param, values: tuple[str, ...]) -> dict[str, str]:
+    """``CODE=Name`` options as a mapping (quotes around the name are optional)."""
+    pairs = [v.partition("=") for v in values]
+    bad = [v for v, (k, eq, name) in zip(values, pairs) if not (k.strip() and eq and name.strip())]
+    if bad:
+        raise click.BadParameter(f"expected KEY=\"Label\", got {bad[0]!r}")
+    return {k.strip(): re.sub(r'^"(.*)"$', r"\1", name.strip()) for k, _, name in pairs}
+
+
+# Fields `timeline add` asks for when missing, and the options that give them.
+ADD_REQUIRED = {"title": "--title", "date": "--date", "countries": "--country", "type": "--type", "url": "--source"}
+
+
+@main.command()
+@click.option("-f", "--file", "path", default="events.yaml", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="The events file to add to.")
+@click.option("--title", help="Short title, e.g. \"Chang'e-7 launch\".")
+@click.option("--date", help="UTC date: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--country", "countries", multiple=True, metavar="CODE", help="Country code (repeat for a joint event).")
+@click.option("--type", "type_", metavar="TYPE", help="A key of the types registry.")
+@click.option("--source", "urls", multiple=True, metavar="URL", help="Source URL (repeatable).")
+@click.option("--source-title", "source_titles", multiple=True, metavar="TEXT",
+              help="Title of each --source, in order.  [default: the event title and the site]")
+@click.option("--id", "id_", help="Unique slug.  [default: a slug of the title]")
+@click.option("--end", help="End of a span (a station in orbit).")
+@click.option("--status", type=click.Choice(["achieved", "planned", "failed", "partial"]), help="[default: achieved]")
+@click.option("--first", is_flag=True, help="A world first.")
+@click.option("--milestone", "milestones", multiple=True, metavar="KEY", help="Milestone reached (repeatable).")
+@click.option("--description", help="What happened, factual and neutral.  [default: the title]")
+@click.option("--tag", "tags", multiple=True, help="Tag (repeatable).")
+@click.option("--mentioned-in", "mentioned_in", multiple=True, metavar="ARTICLE", help="Article key (repeatable).")
+@click.option("--new-country", "new_countries", multiple=True, metavar='CODE="Name"', callback=_pairs,
+              help="Add this code to the countries registry in the same write.")
+@click.option("--new-type", "new_types", multiple=True, metavar='KEY="Label"', callback=_pairs,
+              help="Add this key to the types registry in the same write.")
+def add(path: Path, urls, source_titles, new_countries, new_types, **options) -> None:
+    """Add one event to an events file; only the new lines change.
+
+    With a required field missing and a terminal, asks for it (with the registry's choices);
+    without a terminal, exits 2 naming what is missing.
+
+    \b
+    timeline add --title "Chang'e-7 launch" --date 2026-08 --country CN --type lunar-mission \\
+        --status planned --source https://en.wikipedia.org/wiki/Chang%27e_7
+    """
+    from . import edit
+
+    fields = {"id": options.pop("id_"), "type": options.pop("type_"), **options}
+    fields["url"] = urls[0] if urls else None
+    if len(source_titles) > len(urls):
+        raise click.UsageError("more --source-title than --source options")
+    missing = [name for name in ADD_REQUIRED if not fields.get(name)]
+    if missing and not sys.stdin.isatty():
+        names = ", ".join(ADD_REQUIRED[name] for name in missing)
+        raise click.UsageError(f"missing {names} (no terminal to ask for them)")
+    if missing:
+        _ask(path, fields, missing, new_countries, new_types)
+    urls = urls or (fields["url"],)
+    del fields["url"]
+    titles = source_titles + (None,) * (len(urls) - len(source_titles))
+    fields["sources"] = [{"url": u, "title": t or edit.source_title(u, fields["title"])} for u, t in zip(urls, titles)]
+    fields["description"] = fields["description"] or fields["title"]
+    try:
+        if missing:
+            click.echo(f"\nTo be added to {path}:\n\n" + edit.preview(path, fields, new_countries=new_countries,
+                                                                      new_types=new_types))  # fmt: skip
+            click.confirm(f"Write it to {path}?", default=True, abort=True)
+        added = edit.add_event(path, fields, new_countries=new_countries, new_types=new_types)
+    except edit.DataError as exc:
+        for line in exc.lines():
+            unknown = re.search(r"unknown (country|type) '([^']+)'", line)
+            click.echo(line + (f'; to add it: --new-{unknown[1]} {unknown[2]}="..."' if unknown else ""))
+        raise click.ClickException(f"nothing written: {len(exc.problems)} problem(s); {path} is unchanged") from None
+    except edit.WriteError as exc:
+        raise click.ClickException(str(exc)) from None
+    for warning in added.warnings:
+        click.echo(str(warning))
+    click.echo(f"{path}:{added.line}: added {added.event.id} ({added.event.title}, {added.event.date.label()})")
+
+
+def _ask(path: Path, fields: dict, missing: list[str], new_countries: dict, new_types: dict) -> None:
+    """Prompt for the missing fields, checking each answer as it is typed."""
+    from . import edit
+
+    dataset = load_or_fail((path,)).dataset
+
+    def ask(name: str, text: str, default=None, parse=str):
+        def check(raw: str):
+            try:
+                return edit.check_field(name, parse(raw), dataset, new_countries=new_countries, new_types=new_types)
+            except ValueError as exc:
+                raise click.UsageError(str(exc)) from None
+
+        return click.prompt(text, default=default, value_proc=check)
+
+    codes = ", ".join([*dataset.countries, *new_countries])
+    prompts = {
+        "title": lambda: ask("title", "Title"),
+        "date": lambda: ask("date", "Date (UTC: YYYY, YYYY-MM or YYYY-MM-DD)"),
+        "countries": lambda: ask("countries", f"Countries ({codes})", parse=lambda s: s.replace(",", " ").upper().split()),
+        "type": lambda: ask("type", f"Type ({', '.join([*dataset.types, *new_types])})"),
+        "url": lambda: ask("url", "Source URL"),
+    }
+    for name in missing:
+        fields[name] = prompts[name]()
+        if name == "title" and not fields["id"] and edit.slugify(fields["title"]) in {e.id for e in dataset.events}:
+            taken = {e.id for e in dataset.events}
+            fields["id"] = ask("id", "Id (a slug; the title's is taken)", default=edit.free_id(edit.slugify(fields["title"]), taken))
+    if not fields["description"]:
+        fields["description"] = ask("description", "Description (what happened, factual)", default=fields["title"])
 
 
 def run() -> None:
