@@ -18,7 +18,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from . import models
 from .models import DataFile, Dataset, Event
-from .yamlsource import Positions, parse
+from .yamlsource import Positions, fast_load, parse
 
 REGISTRIES = ("countries", "types", "articles", "milestones")
 TOP_KEYS = (*REGISTRIES, "events")
@@ -73,14 +73,22 @@ def default_paths(paths: Sequence[str | os.PathLike] = ()) -> list[Path]:
 
 @dataclass
 class _File:
-    """One file's parse: plain data, the node positions and the events that validated."""
+    """One file's parse: plain data, the events that validated, and (on demand) node positions."""
 
     label: str
-    positions: Positions
+    text: str
     data: dict[str, Any]
     model: DataFile | None  # the whole file, when it validated
     events: list[tuple[int, Event]]  # (index in the file, event) of the events that validated
     registries: dict[str, dict[str, Any]]
+    known_positions: Positions | None = None
+
+    @property
+    def positions(self) -> Positions:
+        """Where each value is; parsed again the careful way only when a problem needs placing."""
+        if self.known_positions is None:
+            self.known_positions = parse(self.text).positions
+        return self.known_positions
 
 
 def load(paths: Sequence[str | os.PathLike]) -> Loaded:
@@ -141,6 +149,15 @@ def _line_col(raw: bytes, offset: int) -> tuple[int, int]:
 
 def _parse_file(label: str, raw: bytes) -> tuple[_File | None, list[Problem]]:
     text = raw.decode("utf-8").removeprefix("\ufeff")
+    data = fast_load(text)
+    if data is not None:
+        try:
+            model = DataFile.model_validate(data)
+        except ValidationError:
+            pass  # the careful path below finds and places every problem
+        else:
+            registries = {name: getattr(model, name) for name in REGISTRIES}
+            return _File(label, text, data, model, list(enumerate(model.events)), registries), []
     parsed = parse(text)
     problems = [Problem(label, p.line, p.col, p.message) for p in parsed.problems]
     if parsed.data is None and not parsed.problems:
@@ -158,10 +175,10 @@ def _parse_file(label: str, raw: bytes) -> tuple[_File | None, list[Problem]]:
     except ValidationError as exc:
         problems.extend(_from_validation(exc, label, parsed.positions, data))
         registries, events = _salvage(data)
-        return _File(label, parsed.positions, data, None, events, registries), problems
+        return _File(label, text, data, None, events, registries, parsed.positions), problems
     events = list(enumerate(model.events))
     registries = {name: getattr(model, name) for name in REGISTRIES}
-    return _File(label, parsed.positions, data, model, events, registries), problems
+    return _File(label, text, data, model, events, registries, parsed.positions), problems
 
 
 def _salvage(data: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], list[tuple[int, Event]]]:
