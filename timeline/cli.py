@@ -221,10 +221,7 @@ def add(path: Path, urls, source_titles, new_countries, new_types, **options) ->
             click.confirm(f"Write it to {path}?", default=True, abort=True)
         added = edit.add_event(path, fields, new_countries=new_countries, new_types=new_types)
     except edit.DataError as exc:
-        for line in exc.lines():
-            unknown = re.search(r"unknown (country|type) '([^']+)'", line)
-            click.echo(line + (f'; to add it: --new-{unknown[1]} {unknown[2]}="..."' if unknown else ""))
-        raise click.ClickException(f"nothing written: {len(exc.problems)} problem(s); {path} is unchanged") from None
+        raise _refused(exc, hint=_new_code_hint) from None
     except edit.WriteError as exc:
         raise click.ClickException(str(exc)) from None
     for warning in added.warnings:
@@ -262,6 +259,52 @@ def _ask(path: Path, fields: dict, missing: list[str], new_countries: dict, new_
             fields["id"] = ask("id", "Id (a slug; the title's is taken)", default=edit.free_id(edit.slugify(fields["title"]), taken))
     if not fields["description"]:
         fields["description"] = ask("description", "Description (what happened, factual)", default=fields["title"])
+
+
+def _new_code_hint(line: str) -> str:
+    unknown = re.search(r"unknown (country|type) '([^']+)'", line)
+    return f'; to add it: --new-{unknown[1]} {unknown[2]}="..."' if unknown else ""
+
+
+def _refused(exc, hint=lambda line: "") -> click.ClickException:
+    """Print a refused write's problems, one per line; the error says nothing was written."""
+    for line in exc.lines():
+        click.echo(line + hint(line))
+    count = len(exc.problems)
+    return click.ClickException(f"nothing written: {count} problem{'s' * (count != 1)}")
+
+
+@main.command("import")
+@click.argument("csv_path", metavar="CSV", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Events file to write; created if missing, else updated by id.")
+@click.option("-m", "--mapping", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="YAML file mapping the CSV's columns to event fields.")
+def import_command(csv_path: Path, output: Path, mapping: Path) -> None:
+    """Import a CSV file's rows as events, by a mapping file.
+
+    Every row becomes an event or is reported as CSV:LINE:COL: why (exit 1, the other rows
+    still written). Importing again updates events by id; nothing else in OUTPUT changes.
+
+    \b
+    timeline import ../shared/data/space_missions.csv -o launches.yaml \\
+        --mapping examples/space_missions.mapping.yaml
+    """
+    from . import edit, importer
+
+    try:
+        done = importer.import_csv(csv_path, output, mapping)
+    except edit.DataError as exc:
+        raise _refused(exc) from None
+    except edit.WriteError as exc:
+        raise click.ClickException(str(exc)) from None
+    for problem in done.reports:
+        click.echo(str(problem))
+    click.echo(f"{output}: {done.rows - len(done.reports):,} of {done.rows:,} rows imported from {csv_path} "
+               f"({done.created:,} new, {done.updated:,} updated, {done.unchanged:,} unchanged)")  # fmt: skip
+    if done.reports:
+        count = len(done.reports)
+        raise click.ClickException(f"{count:,} row{'s' * (count != 1)} not imported (listed above)")
 
 
 def run() -> None:

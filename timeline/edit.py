@@ -26,6 +26,7 @@ import bisect
 import contextlib
 import errno
 import fcntl
+import functools
 import itertools
 import os
 import re
@@ -52,6 +53,7 @@ CRASH_EXIT = 75
 ID_MAX = 80  # models.Key's max_length
 FIELDS = tuple(Event.model_fields)  # the order keys are written in, as in the curated file
 DEFAULTS = {"status": "achieved", "first": False}  # left out when written: the file stays terse
+LISTS = ("countries", "sources", "tags", "mentioned_in", "milestone")  # one value may be given bare
 
 
 # --- problems ------------------------------------------------------------------------------
@@ -125,6 +127,7 @@ def _plain_ok(text: str, flow: bool) -> bool:
     return all(r.resolve(yaml.ScalarNode, text, (True, False)) == _STR for r in _RESOLVERS)
 
 
+@functools.lru_cache(maxsize=8192)  # an import repeats its sources, types and codes thousands of times
 def scalar(text: str, *, flow: bool = False, quote: bool = False) -> str:
     """``text`` as a YAML scalar that every reader takes back as the same string.
 
@@ -197,7 +200,7 @@ def event_data(fields: Mapping[str, Any]) -> dict[str, Any]:
             value = value.model_dump(exclude_none=True)
         if isinstance(value, str):
             value = value.strip()
-        if name in ("countries", "sources", "tags", "mentioned_in", "milestone") and isinstance(value, (str, dict)):
+        if name in LISTS and isinstance(value, (str, dict)):
             value = [value]
         if isinstance(value, (list, tuple)):
             value = [v.model_dump(exclude_none=True) if hasattr(v, "model_dump") else v for v in value]
@@ -259,24 +262,23 @@ class Layout:
     """An events file's text and where its parts are: event items, registries, indentation."""
 
     def __init__(self, text: str, label: str) -> None:
-        self.text = text
         self.label = label
         self.lines = text.splitlines(keepends=True)
         self.newline = "\r\n" if self.lines and self.lines[0].endswith("\r\n") else "\n"
         parsed = yamlsource.parse(text.removeprefix("\ufeff"))
-        if parsed.problems or not isinstance(parsed.data, dict):
-            loaded = [store.Problem(label, p.line, p.col, p.message) for p in parsed.problems]
-            raise DataError(label, loaded or [store.Problem(label, 1, 1, "expected a mapping with 'countries', 'types' and 'events'")])
-        self.data: dict[str, Any] = parsed.data
         self.positions = parsed.positions
+        if parsed.problems or not isinstance(parsed.data, dict):
+            problems = [store.Problem(label, p.line, p.col, p.message) for p in parsed.problems]
+            raise DataError(label, problems or [self._problem((), "expected a mapping with countries, types, events")])
+        self.data: dict[str, Any] = parsed.data
         events = self.data.get("events")
-        self.events: list[Any] = events if isinstance(events, list) else []
-        self.items = [self._dash(i) for i in range(len(self.events))]  # (line, column) of each "-"
-        if self.events and self.positions.values[("events",)][0] == self.positions.keys[("events",)][0]:
-            raise DataError(label, [self._problem(("events",), "events are written as a one-line [...] list; "
-                                                  "write one '- ' item per event to add to it")])  # fmt: skip
         if events not in (None, []) and not isinstance(events, list):
             raise DataError(label, [self._problem(("events",), "events: expected a list of events")])
+        if events and self.positions.values[("events",)][0] == self.positions.keys[("events",)][0]:
+            raise DataError(label, [self._problem(("events",), "events are written as a one-line [...] list; "
+                                                  "write one '- ' item per event to add to it")])  # fmt: skip
+        self.events: list[Any] = events or []
+        self.items = [self._dash(i) for i in range(len(self.events))]  # (line, column) of each "-"
         if self.items:
             dash = self.items[0][1]
             first_key = self.positions.values[("events", 0)][1] - 1
@@ -299,7 +301,7 @@ class Layout:
             line, before = line - 1, self.lines[line - 1]
         before = before.rstrip()
         if not before.endswith("-"):
-            raise DataError(self.label, [self._problem(("events", i), "cannot find the '-' that starts this event")])
+            raise DataError(self.label, [self._problem(("events", i), "cannot find the '-' starting this event")])
         return line, len(before) - 1
 
     def _is_gap(self, index: int, col: int) -> bool:
@@ -363,10 +365,10 @@ class Layout:
         if at > 0:
             stop = self.item_span(at - 1)[1]
             return Edit(stop, stop, tuple(lines), tuple(fields), origin)
+        lines, fields = lines[len(sep) :], fields[len(sep) :]  # no separator before the first event
         if self.items:
             start = self.items[0][0]
-            return Edit(start, start, tuple(lines[len(sep):] + sep), tuple(fields[len(sep):] + [""] * len(sep)), origin)
-        lines, fields = lines[len(sep):], fields[len(sep):]
+            return Edit(start, start, (*lines, *sep), (*fields, *[""] * len(sep)), origin)
         if "events" not in self.data:
             return Edit(len(self.lines), len(self.lines), ("", "events:", *lines), ("", "", *fields), origin)
         row = self.positions.keys[("events",)][0] - 1  # "events:" or "events: []" on this line
@@ -377,8 +379,8 @@ class Layout:
         """An edit adding ``code: {…}`` lines after the last entry of registry ``name``."""
         keys = [pos for path, pos in self.positions.keys.items() if len(path) == 2 and path[0] == name]
         if not keys or self.positions.values[(name,)][0] == self.positions.keys[(name,)][0]:
-            raise DataError(self.label, [FieldError(field_name, f"{field_name}: the {name} registry is not written "
-                                                    "one entry per line; add the entry by hand")])  # fmt: skip
+            message = f"{name}: the registry is not one entry per line, so {', '.join(entries)} cannot be added"
+            raise DataError(self.label, [FieldError(field_name, message)])
         line, col = max(keys)
         stop = self._end(self._next_top_key(name), col - 1, line)
         lines = tuple(" " * (col - 1) + f"{scalar(code)}: {flow_mapping(value)}" for code, value in entries.items())
@@ -461,7 +463,8 @@ def read_text(path: Path, label: str) -> str:
     try:
         return path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError):
-        raise DataError(label, store.load([path]).errors or [store.Problem(label, 1, 1, "cannot read the file")]) from None
+        problems = store.load([path]).errors or [store.Problem(label, 1, 1, "cannot read the file")]
+        raise DataError(label, problems) from None
 
 
 @dataclass(frozen=True)
@@ -510,8 +513,8 @@ def write_checked(
     finally:
         if tmp is not None:
             tmp.unlink(missing_ok=True)  # after a rename there is nothing left to remove
-    warnings = tuple(replace(w, path=label, message=w.message.replace(str(tmp), label)) for w in loaded.warnings)
-    return Written(starts, warnings)
+    return Written(starts, tuple(replace(w, path=label, message=w.message.replace(str(tmp), label))
+                                 for w in loaded.warnings))  # fmt: skip
 
 
 def _relocate(problem: store.Problem, label: str, tmp: Path, edits: Sequence[Edit], starts: Sequence[int]):
