@@ -139,6 +139,34 @@ def test_the_latest_event_goes_after_the_last_one_before_trailing_comments(runne
     assert events.read_text().endswith('"1957"]\n# end of events\n')
 
 
+def test_every_option_lands_in_its_field(runner, events):
+    registries = "milestones:\n  first-satellite: {label: First satellite, order: 1}\narticles:\n  mao: {title: An article}\n"
+    events.write_text(FIXTURE + registries)
+    result = add(runner, events, "--id", "iss-zarya", "--title", "Zarya", "--date", "1998-11-20", "--end", "2030",
+                 "--country", "SU", "--country", "US", "--type", "satellite", "--status", "achieved", "--first",
+                 "--milestone", "first-satellite", "--description", "The first ISS module.",
+                 "--source", "https://example.org/1", "--source-title", "One", "--source", "https://example.org/2",
+                 "--tag", "iss", "--tag", "station", "--mentioned-in", "mao")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert only_added(FIXTURE + registries, events) == [
+        "",
+        "  - id: iss-zarya",
+        "    title: Zarya",
+        "    date: 1998-11-20",
+        "    end: 2030",
+        "    countries: [SU, US]",
+        "    type: satellite",
+        "    first: true",
+        "    milestone: first-satellite",
+        "    description: The first ISS module.",
+        "    sources:",
+        '      - {url: "https://example.org/1", title: One}',
+        '      - {url: "https://example.org/2", title: Zarya - example.org}',
+        "    mentioned_in: [mao]",
+        "    tags: [iss, station]",
+    ]
+
+
 def test_the_earliest_event_goes_first_after_the_comments_above_it(runner, events):
     result = add(runner, events, *EXPLORER[:2], "--date", "1950", *EXPLORER[4:])
     assert result.exit_code == 0, result.output

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from . import store
-from .models import DataFile
+from .models import STATUSES, DataFile
 
 FILES = click.argument("files", nargs=-1, type=click.Path(dir_okay=True, path_type=Path))
 
@@ -177,9 +177,9 @@ ADD_REQUIRED = {"title": "--title", "date": "--date", "countries": "--country", 
               help="Title of each --source, in order.  [default: the event title and the site]")
 @click.option("--id", "id_", help="Unique slug.  [default: a slug of the title]")
 @click.option("--end", help="End of a span (a station in orbit).")
-@click.option("--status", type=click.Choice(["achieved", "planned", "failed", "partial"]), help="[default: achieved]")
+@click.option("--status", type=click.Choice(STATUSES), help="[default: achieved]")
 @click.option("--first", is_flag=True, help="A world first.")
-@click.option("--milestone", "milestones", multiple=True, metavar="KEY", help="Milestone reached (repeatable).")
+@click.option("--milestone", multiple=True, metavar="KEY", help="Milestone reached (repeatable).")
 @click.option("--description", help="What happened, factual and neutral.  [default: the title]")
 @click.option("--tag", "tags", multiple=True, help="Tag (repeatable).")
 @click.option("--mentioned-in", "mentioned_in", multiple=True, metavar="ARTICLE", help="Article key (repeatable).")
