@@ -50,7 +50,7 @@ def test_a_valid_file_passes_with_a_summary(runner, tmp_path):
 
 
 CASES = {
-    "yaml-syntax": (broken("countries: [SU]", "countries: [SU"), 11, 9, "YAML syntax error: expected ',' or ']'"),
+    "yaml-syntax": (broken("countries: [SU]", "countries: [SU"), 11, 9, "YAML syntax error: did not find expected ',' or ']'"),
     "tab": (broken("    title: Sputnik 1", "\ttitle: Sputnik 1"), 8, 1, "tab character: YAML indents with spaces only"),
     "wrong-type": (broken("title: Sputnik 1", "title: [a, b]"), 8, 12, "events[0].title: expected text, got a list"),
     "impossible-date": (broken("1957-10-04", "1957-13-45"), 9, 11, "events[0].date: impossible date '1957-13-45': month must be 01 to 12"),

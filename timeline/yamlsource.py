@@ -31,7 +31,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
 try:  # libyaml is in PyYAML's wheels; the pure-Python parser is the same grammar, only slower
-    from yaml import CParser as _Parser
+    from yaml.cyaml import CParser as _Parser
 except ImportError:  # pragma: no cover
     from yaml.composer import Composer
     from yaml.parser import Parser
@@ -192,7 +192,7 @@ class _Builder:
             if not isinstance(key_node, ScalarNode):
                 self.problem(key_node, "a key must be plain text, not a list or mapping")
                 continue
-            if key_node.value == "<<" and key_node.style is None:  # YAML 1.1's merge key
+            if key_node.value == "<<" and not key_node.style:  # a plain <<: YAML 1.1's merge key
                 self.problem(key_node, "merge keys ('<<') are not supported; write the fields out")
                 continue
             try:
@@ -228,7 +228,7 @@ def parse(text: str) -> Parsed:
         message = exc.problem or "invalid YAML"
         if exc.context and "expected a single document" in exc.context:
             message = "expected one YAML document, found a second one ('---'); split it into two files"
-        elif "\t" in message or "'\\t'" in message:
+        elif "\t" in message or "'\\t'" in message or "tab character" in message:
             message = "tab character: YAML indents with spaces only"
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         return Parsed(None, Positions(), [Located(line, col, f"YAML syntax error: {message}")])
@@ -264,9 +264,10 @@ def parse(text: str) -> Parsed:
 _CAREFUL_CHARS = re.compile(
     "[\x00-\x08\t\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\ufffe\uffff\u2028\u2029]"
 )
-# A token starting with "!" (a tag), "&" or "*" (anchors, aliases), "?" or ":" glued to text
-# (`{?name: x}`, read differently by 1.1 and 1.2), or "_" and a digit (yaml_rs reads `_0` as 0).
-_INDICATOR = re.compile(r"[ \t\n\[{,](?:!|[&*?:]\S|_[0-9_])")
+# A token starting with "!" (a tag), "&" or "*" (anchors, aliases) or "_" and a digit (yaml_rs
+# reads `_0` as 0); "?" or ":" glued to text where a key may start (`{?name: x}`, read differently
+# by 1.1 and 1.2). A "?" inside a title ("M-69 ???522") is fine.
+_INDICATOR = re.compile(r"[ \t\n\[{,](?:!|[&*]\S|_[0-9_])|(?:[\[{,]|\n[ \t]*(?:-[ \t]+)*)[ \t]*[?:]\S")
 _NO_ALIASES = yaml_rs.AliasLimits(max_total_replayed_events=0) if yaml_rs else None
 
 
