@@ -16,6 +16,13 @@
     document.documentElement.setAttribute("data-theme", theme);
     return [theme, theme === "dark" ? "Light theme" : "Dark theme"];
   }
+  /* What the server needs to draw a chart for this browser: theme and the chart's width. */
+  function look(theme) {
+    var shown = showTheme(theme);
+    var page = document.documentElement.clientWidth;
+    var width = page < 760 ? page - 30 : page - 340;  // the phone and desktop layouts of timeline.css
+    return [{theme: shown[0], width: Math.max(280, Math.round(width))}, shown[1]];
+  }
   function chartDiv() {
     var graph = document.getElementById("timeline");
     return graph && graph.querySelector(".js-plotly-plot");
@@ -35,13 +42,13 @@
   window.dash_clientside = Object.assign({}, window.dash_clientside);
   window.dash_clientside.timeline = {
     /* Follow the system until the toggle is used; remember the choice in this browser. */
-    theme: function (clicks) {
+    look: function (clicks) {
       var theme = currentTheme();
       if (clicks) {
         theme = theme === "dark" ? "light" : "dark";
         try { window.localStorage.setItem(KEY, theme); } catch (e) { /* private mode: not remembered */ }
       }
-      return showTheme(theme);
+      return look(theme);
     },
 
     /* PNG or SVG of exactly what is on screen (zoom included), named after the view and filters. */
@@ -121,8 +128,8 @@
   if (dark && dark.addEventListener) {
     dark.addEventListener("change", function () {
       if (!chosenTheme() && window.dash_clientside.set_props) {
-        var shown = showTheme(currentTheme());
-        window.dash_clientside.set_props("theme", {data: shown[0]});
+        var shown = look(currentTheme());
+        window.dash_clientside.set_props("look", {data: shown[0]});
         window.dash_clientside.set_props("theme-toggle", {children: shown[1]});
       }
     });

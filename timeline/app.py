@@ -26,7 +26,7 @@ from .models import STATUSES, Dataset
 # --- component ids ----------------------------------------------------------------------------
 URL = "url"
 CHART = "timeline"  # the contract: the main chart is a dcc.Graph with this id
-CHART_AREA = "chart-area"
+RESULTS = "results"
 TABLE = "table"
 TABS = "views"
 COUNTRY = "filter-country"
@@ -47,7 +47,7 @@ DETAILS = "details"
 DETAILS_CLOSE = "details-close"
 DECADES = "decades"
 SORT = "table-sort"
-THEME = "theme"
+LOOK = "look"  # {"theme": "light" | "dark", "width": chart width in px}, from the browser
 THEME_TOGGLE = "theme-toggle"
 DATA_VERSION = "data-version"
 POLL = "poll"
@@ -151,7 +151,7 @@ def layout(snapshot: Snapshot, poll_ms: int = POLL_MS) -> html.Div:
     dataset = snapshot.dataset
     return html.Div(className="app", children=[
         dcc.Location(id=URL, refresh=False),
-        dcc.Store(id=THEME),
+        dcc.Store(id=LOOK),
         dcc.Store(id=SORT, data={"key": "date", "descending": False, "page": 0}),
         dcc.Store(id=DATA_VERSION, data=snapshot.version),
         dcc.Interval(id=POLL, interval=poll_ms),
@@ -161,7 +161,7 @@ def layout(snapshot: Snapshot, poll_ms: int = POLL_MS) -> html.Div:
         html.Header(className="topbar", children=[
             html.H1("Space programme timeline"),
             html.Nav(id=TABS, className="tabs", **{"aria-label": "Views"}, children=[
-                dcc.Link(LABELS.get(v, v.title()), id={"type": TAB, "view": v}, href="?view=" + v, className="tab")
+                dcc.Link(LABELS.get(v, v.title()), id={"type": TAB, "view": v}, href="?view=" + v, className="view-tab")
                 for v in app_views()
             ]),
             html.Div(className="topbar-actions", children=[
@@ -173,9 +173,10 @@ def layout(snapshot: Snapshot, poll_ms: int = POLL_MS) -> html.Div:
         html.Div(id=BANNER, className="banner", role="alert", children=banner(snapshot)),
         html.Div(className="body", children=[
             filter_panel(dataset),
-            html.Main(id="results", className="results", tabIndex="-1", children=[
+            html.Main(id=RESULTS, className="results", tabIndex="-1", children=[
                 html.Div(id=NOTES, className="notes", role="status"),
-                chart_area(dataset),
+                toolbar(dataset),
+                dcc.Graph(id=CHART, className="chart chart-only", config=graph_config("timeline"), figure=EMPTY_FIGURE),
                 html.Div(id=TABLE, className="table-area"),
             ]),
             html.Aside(id=DETAILS, className="details", hidden=True, tabIndex="-1", **{"aria-label": "Event details"},
@@ -225,20 +226,18 @@ def filter_panel(dataset: Dataset | None) -> html.Aside:
     ])  # fmt: skip
 
 
-def chart_area(dataset: Dataset | None) -> html.Div:
-    return html.Div(id=CHART_AREA, className="chart-area", children=[
-        html.Div(className="toolbar", children=[
-            html.Fieldset(className="lanes", children=[
-                html.Legend("Lanes", className="toolbar-label"),
-                dcc.RadioItems(id=LANES, options=[{"label": "Country", "value": "country"},
-                                                  {"label": "Type", "value": "type"}],
-                               value="country", inline=True, className="segmented"),
-            ]),
-            html.Div(id=DECADES, className="decades", role="group", **{"aria-label": "Zoom to a decade"},
-                     children=decade_buttons(dataset)),
-            download_menu(),
+def toolbar(dataset: Dataset | None) -> html.Div:
+    """Above the results: lanes and decade zoom (chart views only), and the download menu."""
+    return html.Div(className="toolbar", children=[
+        html.Fieldset(className="lanes chart-only", children=[
+            html.Legend("Lanes", className="toolbar-label"),
+            dcc.RadioItems(id=LANES, options=[{"label": "Country", "value": "country"},
+                                              {"label": "Type", "value": "type"}],
+                           value="country", inline=True, className="segmented"),
         ]),
-        dcc.Graph(id=CHART, className="chart", config=graph_config("timeline"), figure=EMPTY_FIGURE),
+        html.Div(id=DECADES, className="decades chart-only", role="group", **{"aria-label": "Zoom to a decade"},
+                 children=decade_buttons(dataset)),
+        download_menu(),
     ])  # fmt: skip
 
 
@@ -248,7 +247,7 @@ EMPTY_FIGURE: dict[str, Any] = {"data": [], "layout": {"xaxis": {"visible": Fals
 
 def download_menu() -> html.Details:
     def item(label: str, id_: str, chart_only: bool = False) -> html.Li:
-        return html.Li(html.Button(label, id=id_, className="menu-item" + (" chart-only" if chart_only else "")))
+        return html.Li(html.Button(label, id=id_, className="menu-item"), className="chart-only" if chart_only else "")
 
     return html.Details(id=MENU, className="menu", children=[
         html.Summary("Download", className="button"),
@@ -397,69 +396,65 @@ def register_callbacks(app: Dash, data: LiveData) -> None:
     """Wire the page. Server callbacks read the filters from the request's URL, never from memory."""
 
     @app.callback(
+        Output(URL, "search"),
         [Output(c, p) for c, p in zip(CONTROLS, CONTROL_PROPS)],
         Input(URL, "search"),
-        [State(c, p) for c, p in zip(CONTROLS, CONTROL_PROPS)],
-    )
-    def url_to_controls(search, *current):
-        """Loading a link (or going back) sets the controls; values equal to the URL's stay put."""
-        snapshot = data.current()
-        filters, _, _ = read_url(search, snapshot.dataset)
-        shown, _ = Filters.from_query(controls_query(*current), snapshot.dataset)
-        if shown.replace(view=filters.view) == filters:
-            raise PreventUpdate
-        return control_values(filters)
-
-    @app.callback(
-        Output(URL, "search"),
         [Input(c, p) for c, p in zip(CONTROLS, CONTROL_PROPS)],
         Input(RESET, "n_clicks"),
         Input(CHART, "clickData"),
         Input({"type": OPEN_EVENT, "id": ALL}, "n_clicks"),
         Input(DETAILS_CLOSE, "n_clicks"),
-        State(URL, "search"),
-        prevent_initial_call=True,
     )
-    def controls_to_url(*args):
-        """A control, a click on an event or a reset writes the URL (a history entry)."""
-        *values, _reset, click, _opens, _close, search = args
+    def sync_url_and_controls(search, *args):
+        """The URL and the controls mirror each other, in one callback so neither echoes the other.
+
+        Loading a link or going back sets the controls; a control, a click on an event or a reset
+        writes the URL (a history entry).
+        """
+        values, click = args[: len(CONTROLS)], args[len(CONTROLS) + 1]
         dataset = data.current().dataset
         filters, event, _ = read_url(search, dataset)
+        shown, _ = Filters.from_query(controls_query(*values), dataset)
         trigger = ctx.triggered_id
-        new_event = event
+        keep_controls = [no_update] * len(CONTROLS)
+        if trigger in (None, URL):  # page load or history navigation
+            if shown.replace(view=filters.view, align=filters.align) == filters:
+                raise PreventUpdate
+            return no_update, *control_values(filters)
+        new, new_event = shown.replace(view=filters.view, align=filters.align), event
         if trigger == RESET:
-            new = Filters(view=filters.view, lanes=filters.lanes)
+            new, new_event = Filters(view=filters.view, lanes=filters.lanes), ""
+            keep_controls = control_values(new)
+        elif trigger == CHART:
+            new_event = clicked_event(click, dataset) or event
+        elif trigger == DETAILS_CLOSE:
             new_event = ""
-        else:
-            new, _ = Filters.from_query(controls_query(*values), dataset)
-            new = new.replace(view=filters.view, align=filters.align)
-            if trigger == CHART:
-                new_event = clicked_event(click, dataset) or event
-            elif isinstance(trigger, dict) and trigger.get("type") == OPEN_EVENT:
-                if not ctx.triggered[0]["value"]:
-                    raise PreventUpdate  # a table row appeared; nothing was clicked
-                new_event = trigger["id"]
-            elif trigger == DETAILS_CLOSE:
-                new_event = ""
+        elif isinstance(trigger, dict) and trigger.get("type") == OPEN_EVENT:
+            if not ctx.triggered[0]["value"]:
+                raise PreventUpdate  # a table row appeared; nothing was clicked
+            new_event = trigger["id"]
         if (new, new_event) == (filters, event):
             raise PreventUpdate
-        return write_url(new, new_event)
+        return write_url(new, new_event), *keep_controls
 
     @app.callback(
-        Output(CHART, "figure"), Output(CHART, "config"), Output(CHART_AREA, "hidden"),
-        Input(URL, "search"), Input(THEME, "data"), Input(DATA_VERSION, "data"),
+        Output(CHART, "figure"), Output(CHART, "config"), Output(RESULTS, "className"),
+        Input(URL, "search"), Input(LOOK, "data"), Input(DATA_VERSION, "data"),
     )  # fmt: skip
-    def draw_chart(search, theme, _version):
-        if theme is None:
-            raise PreventUpdate  # the theme arrives from the browser a moment after the page
+    def draw_chart(search, look, _version):
+        if look is None:
+            raise PreventUpdate  # theme and width arrive from the browser a moment after the page
         snapshot = data.current()
         filters, _, _ = read_url(search, snapshot.dataset)
         if filters.view not in figures.BUILDERS:
-            return no_update, no_update, True
+            return no_update, no_update, "results no-chart"
         config = graph_config(figures.file_stem(filters.view, filters))
         if not snapshot.ok:
-            return EMPTY_FIGURE, config, False
-        return figures.figure(filters.view, snapshot.df, filters, snapshot.dataset, theme=theme), config, False
+            return EMPTY_FIGURE, config, "results"
+        figure = figures.figure(
+            filters.view, snapshot.df, filters, snapshot.dataset, theme=look["theme"], width=look.get("width")
+        )  # fmt: skip
+        return figure, config, "results"
 
     @app.callback(
         Output(TABLE, "children"),
@@ -500,7 +495,7 @@ def register_callbacks(app: Dash, data: LiveData) -> None:
         filters, event, notes = read_url(search, snapshot.dataset)
         views = app_views()
         hrefs = [write_url(filters.replace(view=v), event) or "?" for v in views]
-        classes = ["tab current" if v == filters.view else "tab" for v in views]
+        classes = ["view-tab current" if v == filters.view else "view-tab" for v in views]
         labels = [
             [LABELS.get(v, v.title()), html.Span(" (current view)", className="sr-only")]
             if v == filters.view else LABELS.get(v, v.title())
@@ -550,8 +545,8 @@ def register_callbacks(app: Dash, data: LiveData) -> None:
 
     client = "timeline"
     app.clientside_callback(
-        ClientsideFunction(client, "theme"),
-        Output(THEME, "data"), Output(THEME_TOGGLE, "children"), Input(THEME_TOGGLE, "n_clicks"),
+        ClientsideFunction(client, "look"),
+        Output(LOOK, "data"), Output(THEME_TOGGLE, "children"), Input(THEME_TOGGLE, "n_clicks"),
     )  # fmt: skip
     app.clientside_callback(
         ClientsideFunction(client, "downloadImage"),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import itertools
 import re
+import textwrap
 from dataclasses import dataclass
 from typing import Callable
 
@@ -51,13 +52,36 @@ THEMES = {
 }
 
 
-def figure(view: str, df: pd.DataFrame, filters: Filters, dataset: Dataset, *, theme: str = "light") -> go.Figure:
-    """The chart of ``view`` for the events of ``df`` (``frame.to_frame``) that ``filters`` keep."""
+@dataclass(frozen=True)
+class Look:
+    """How a chart is drawn: its theme and, when known, the width in pixels it will get."""
+
+    theme: Theme
+    width: int | None = None
+
+    @property
+    def narrow(self) -> bool:
+        return self.width is not None and self.width < 640
+
+    def legend_height(self, entries: int) -> int:
+        """Room for a horizontal legend: 5 entries a row on a desktop, fewer on a phone."""
+        per_row = 5 if self.width is None else max(1, min(5, (self.width - 60) // 150))
+        return 22 * -(-entries // per_row)
+
+
+def figure(
+    view: str, df: pd.DataFrame, filters: Filters, dataset: Dataset, *, theme: str = "light", width: int | None = None
+) -> go.Figure:
+    """The chart of ``view`` for the events of ``df`` (``frame.to_frame``) that ``filters`` keep.
+
+    ``width``, when known, is the width in pixels the chart gets; below 640 the chart is laid out
+    for a phone (shorter lanes, wrapped labels, a taller legend). The height is always set.
+    """
     if view not in BUILDERS:
         raise ValueError(f"no chart for view {view!r} (one of {', '.join(BUILDERS)})")
     if theme not in THEMES:
         raise ValueError(f"unknown theme {theme!r} (one of {', '.join(THEMES)})")
-    return BUILDERS[view](frame.apply(df, filters), filters, dataset, THEMES[theme])
+    return BUILDERS[view](frame.apply(df, filters), filters, dataset, Look(THEMES[theme], width))
 
 
 def file_stem(view: str, filters: Filters) -> str:
@@ -132,14 +156,14 @@ def _lane_names(marks: pd.DataFrame) -> list[str]:
 # --- views ------------------------------------------------------------------------------------
 
 
-def timeline(rows: pd.DataFrame, filters: Filters, dataset: Dataset, theme: Theme) -> go.Figure:
+def timeline(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look) -> go.Figure:
     """One lane per country (or type); symbol by type, colour by country, status by fill."""
     marks = placed(rows, filters, dataset)
     lanes = _lane_names(marks)
-    layout = _layout(filters, theme, f"{len(rows)} event{'s' * (len(rows) != 1)}")
-    layout["height"] = max(320, 150 + 46 * len(lanes))
+    layout = _layout(filters, look, f"{len(rows)} event{'s' * (len(rows) != 1)}")
+    layout["height"] = 320
     if marks.empty:
-        return _empty(layout, theme)
+        return _empty(layout, look.theme)
     symbols = type_symbols(dataset)
     ids = marks["id"].tolist()
     x = marks["start"].dt.strftime("%Y-%m-%d").tolist()
@@ -166,24 +190,28 @@ def timeline(rows: pd.DataFrame, filters: Filters, dataset: Dataset, theme: Them
         "marker": {"symbol": shape, "size": size, "color": marks["color"].tolist(), "opacity": 1,
                    "line": {"color": marks["color"].tolist(), "width": 1.6}},
     })  # fmt: skip
-    data += _overlays(marks, ids, x, y, scatter, theme)
-    data += _key(marks, filters, dataset, symbols, theme)
+    data += _overlays(marks, ids, x, y, scatter, look.theme)
+    key = _key(marks, filters, dataset, symbols, look.theme)
+    data += key
+    lane_height = 34 if look.narrow else 46
+    layout["height"] = 130 + lane_height * max(len(lanes), 2) + look.legend_height(len(key))
     layout["xaxis"].update(type="date", range=_date_range(marks))
     layout["yaxis"].update(
-        type="category", categoryorder="array", categoryarray=lanes, autorange="reversed",
+        type="category", categoryorder="array", categoryarray=lanes, autorange="reversed", tickvals=lanes,
+        ticktext=_lane_labels(marks, lanes, filters, look),
         fixedrange=True, showgrid=True, ticks="", automargin=True, title=None,
     )  # fmt: skip
     layout.update(barmode="overlay", hovermode="closest", dragmode="zoom")
     return go.Figure({"data": data, "layout": layout}, _validate=False)
 
 
-def activity(rows: pd.DataFrame, filters: Filters, dataset: Dataset, theme: Theme) -> go.Figure:
+def activity(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look) -> go.Figure:
     """Events per year (per decade over long spans), stacked by country (or type)."""
     marks = placed(rows, filters, dataset)
-    layout = _layout(filters, theme, "events per year")
-    layout["height"] = 460
+    layout = _layout(filters, look, "events per year")
+    layout["height"] = 340 if look.narrow else 440
     if marks.empty:
-        return _empty(layout, theme)
+        return _empty(layout, look.theme)
     years = marks["start"].dt.year
     by_decade = years.max() - years.min() > DECADES_AFTER_YEARS
     marks = marks.assign(bin=years // 10 * 10 if by_decade else years)
@@ -209,10 +237,12 @@ def activity(rows: pd.DataFrame, filters: Filters, dataset: Dataset, theme: Them
     layout["yaxis"].update(title={"text": "Events"}, rangemode="tozero", tickformat="d", fixedrange=True)
     layout.update(barmode="stack", hovermode="closest", bargap=0.15)
     layout["legend"].update(traceorder="normal")
+    layout["height"] += look.legend_height(len(data))
     return go.Figure({"data": data, "layout": layout}, _validate=False)
 
 
-BUILDERS: dict[str, Callable[[pd.DataFrame, Filters, Dataset, Theme], go.Figure]] = {
+# view -> builder(filtered rows, filters, dataset, look). A new view (the race) adds its entry here.
+BUILDERS: dict[str, Callable[[pd.DataFrame, Filters, Dataset, Look], go.Figure]] = {
     "timeline": timeline,
     "activity": activity,
 }
@@ -221,15 +251,17 @@ BUILDERS: dict[str, Callable[[pd.DataFrame, Filters, Dataset, Theme], go.Figure]
 # --- pieces -----------------------------------------------------------------------------------
 
 
-def _layout(filters: Filters, theme: Theme, what: str) -> dict:
+def _layout(filters: Filters, look: Look, what: str) -> dict:
+    theme, small = look.theme, look.narrow
     axis = {"gridcolor": theme.grid, "linecolor": theme.grid, "zeroline": False, "color": theme.muted}
     return {
-        "title": {"text": _title(filters, what), "x": 0, "xanchor": "left", "font": {"size": 15}},
+        "title": {"text": _title(filters, what), "x": 0, "xref": "container", "xanchor": "left", "pad": {"l": 10},
+                  "font": {"size": 13 if small else 15}},
         "paper_bgcolor": theme.background, "plot_bgcolor": theme.background,
         "font": {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "color": theme.text, "size": 13},
         "margin": {"l": 10, "r": 16, "t": 48, "b": 10}, "xaxis": dict(axis), "yaxis": dict(axis),
-        "legend": {"orientation": "h", "x": 0, "y": -0.08, "yanchor": "top", "itemclick": False,
-                   "itemdoubleclick": False, "font": {"color": theme.muted}},
+        "legend": {"orientation": "h", "x": 0, "y": 0, "yref": "container", "yanchor": "bottom", "itemclick": False,
+                   "itemdoubleclick": False, "font": {"color": theme.muted, "size": 11 if small else 13}},
         "hoverlabel": {"font": {"family": "system-ui, sans-serif"}}, "autosize": True,
     }  # fmt: skip
 
@@ -253,7 +285,7 @@ def _overlays(marks: pd.DataFrame, ids: list, x: list, y: list, scatter: str, th
     """A ring around world firsts and a cross over failures: one trace each, not one per event."""
     out = []
     for mask, symbol, size, name in (
-        (marks["first"], "circle-open", 25, "first"),
+        (marks["first"], "circle-open", 23, "first"),
         (marks["status"] == "failed", "x-thin-open", 13, "failed"),
     ):
         index = [i for i, keep in enumerate(mask.tolist()) if keep]
@@ -303,6 +335,19 @@ def _hover(marks: pd.DataFrame, dataset: Dataset) -> list[str]:
         extra = ("" if status == "achieved" else f" · {status}") + (" · world first" if first else "")
         out.append(f"<b>{_text(title)}</b><br>{when}<br>{_text(kind)} · {', '.join(names[c] for c in countries)}{extra}")
     return out
+
+
+def _lane_labels(marks: pd.DataFrame, lanes: list[str], filters: Filters, look: Look) -> list[str]:
+    """Lane names, wrapped; on a phone, country lanes show their codes to leave room for the events."""
+    if look.narrow and filters.lanes == "country":
+        codes = dict(zip(marks["lane"], marks["country"]))
+        return [codes[lane] for lane in lanes]
+    return [_wrap(lane, 10 if look.narrow else 16) for lane in lanes]
+
+
+def _wrap(label: str, width: int) -> str:
+    """A lane label broken over lines so long names do not squeeze the chart."""
+    return "<br>".join(_text(line) for line in textwrap.wrap(label, width)) or _text(label)
 
 
 def _text(value: str) -> str:
