@@ -319,3 +319,55 @@ def test_the_real_dataset_plots_all_its_events(dash_duo):
     wait_plotted(dash_duo, ids)
     dash_duo.wait_for_text_to_equal("#count", f"{len(ids)} of {len(ids)} events")
     assert dash_duo.get_logs() == []
+
+
+def choose(dash_duo, dropdown: str, *labels: str) -> None:
+    """Pick options of a dcc.Dropdown the way a keyboard user does: open, type, Enter, Escape."""
+    dash_duo.find_element(dropdown).click()
+    for label in labels:
+        box = dash_duo.wait_for_element(".dash-dropdown-search")
+        box.clear()
+        box.send_keys(label)
+        box.send_keys(Keys.ENTER)
+    dash_duo.driver.switch_to.active_element.send_keys(Keys.ESCAPE)
+
+
+def test_a_new_user_filters_china_and_the_soviet_union_and_shares_the_view(dash_duo, served):
+    served()
+    wait_plotted(dash_duo, EVERY)
+    choose(dash_duo, "#filter-country", "China", "Soviet Union")
+    dash_duo.find_element("#filter-from").send_keys("1957", Keys.TAB)
+    dash_duo.find_element("#filter-to").send_keys("1975", Keys.TAB)
+    until(lambda: query(dash_duo) == {"country": "CN,SU", "from": "1957", "to": "1975"}, message="the URL")
+    wait_plotted(dash_duo, {"sputnik-1", "dongfanghong-1"})
+    dash_duo.wait_for_text_to_equal("#count", "2 of 5 events")
+    click_point(dash_duo, "sputnik-1")
+    until(lambda: dash_duo.find_element("#details h2").text == "Sputnik 1", message="Sputnik 1's details")
+    assert dash_duo.find_element("#details a").get_attribute("href") == "https://example.org/s1"
+    shared = dash_duo.driver.current_url
+    dash_duo.driver.get("about:blank")
+    dash_duo.driver.get(shared)  # the link reproduces the view: filters, controls and details
+    wait_plotted(dash_duo, {"sputnik-1", "dongfanghong-1"})
+    until(lambda: dash_duo.find_element("#details h2").text == "Sputnik 1", message="details from the link")
+    assert dash_duo.find_element("#filter-from").get_attribute("value") == "1957"
+    assert "China" in dash_duo.find_element("#filter-country").text
+    assert dash_duo.get_logs() == []
+
+
+def test_keyboard_users_reach_every_control(dash_duo, served):
+    served()
+    wait_plotted(dash_duo, EVERY)
+    body = dash_duo.find_element("body")
+    body.click()
+    reached = set()
+    for _ in range(60):
+        dash_duo.driver.switch_to.active_element.send_keys(Keys.TAB)
+        reached.add(dash_duo.driver.execute_script(
+            "const e = document.activeElement; const owner = e.closest('[id]');"
+            "return owner ? owner.id : e.tagName"
+        ))  # fmt: skip
+    wanted = {"reset", "filter-country", "filter-type", "filter-status", "filter-from", "filter-to", "filter-q",
+              "filter-firsts", "lanes", "download-menu", "theme-toggle"}  # fmt: skip
+    assert wanted <= reached, wanted - reached
+    assert any("decade" in r for r in reached) and any("view-tab" in r for r in reached)
+    assert dash_duo.get_logs() == []
