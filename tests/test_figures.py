@@ -240,3 +240,15 @@ def test_the_real_dataset_plots_every_event():
     fig = figures.figure("timeline", df, Filters(), loaded.dataset)
     assert {event_id for event_id, _ in plotted(fig)} == set(df["id"])
     assert figures.figure("activity", df, Filters(), loaded.dataset).data
+
+
+def test_a_phone_width_gives_short_lane_labels_and_room_for_the_legend(data):
+    df, ds = data
+    wide = figures.figure("timeline", df, Filters(), ds)
+    phone = figures.figure("timeline", df, Filters(), ds, width=360)
+    assert list(wide.layout.yaxis.ticktext) == ["Soviet Union", "Russia", "United States", "China"]
+    assert list(phone.layout.yaxis.ticktext) == ["SU", "RU", "US", "CN"]
+    legend = sum(1 for t in phone.data if t.showlegend is not False)
+    assert phone.layout.height - wide.layout.height == 22 * -(-legend // 2) - 22 * -(-legend // 5) - 4 * 12
+    by_type = figures.figure("timeline", df, Filters(lanes="type"), ds, width=360)
+    assert list(by_type.layout.yaxis.ticktext) == ["Satellite", "Crewed<br>flight", "Space<br>station"]

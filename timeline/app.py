@@ -303,7 +303,7 @@ def count_text(snapshot: Snapshot, filters: Filters) -> str:
     if not snapshot.ok:
         return "No data loaded"
     shown, total = len(frame.apply(snapshot.df, filters)), len(snapshot.df)
-    return f"{shown} of {total} event{'s' * (total != 1)}"
+    return f"{shown:,} of {total:,} event{'s' * (total != 1)}"
 
 
 def details(dataset: Dataset, event_id: str) -> list:
