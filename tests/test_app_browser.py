@@ -351,6 +351,7 @@ def test_a_new_user_filters_china_and_the_soviet_union_and_shares_the_view(dash_
     until(lambda: dash_duo.find_element("#details h2").text == "Sputnik 1", message="details from the link")
     assert dash_duo.find_element("#filter-from").get_attribute("value") == "1957"
     assert "China" in dash_duo.find_element("#filter-country").text
+    assert query(dash_duo) == {"country": "CN,SU", "from": "1957", "to": "1975", "event": "sputnik-1"}
     assert dash_duo.get_logs() == []
 
 

@@ -45,6 +45,7 @@ PANEL = "filters"
 PANEL_TOGGLE = "filters-toggle"
 DETAILS = "details"
 DETAILS_CLOSE = "details-close"
+DETAILS_BODY = "details-body"
 DECADES = "decades"
 SORT = "table-sort"
 LOOK = "look"  # {"theme": "light" | "dark", "width": chart width in px}, from the browser
@@ -180,7 +181,8 @@ def layout(snapshot: Snapshot, poll_ms: int = POLL_MS) -> html.Div:
                 html.Div(id=TABLE, className="table-area"),
             ]),
             html.Aside(id=DETAILS, className="details", hidden=True, tabIndex="-1", **{"aria-label": "Event details"},
-                       children=NO_DETAILS),
+                       children=[html.Button("Close", id=DETAILS_CLOSE, className="button details-close",
+                                             title="Close (Esc)"), html.Div(id=DETAILS_BODY)]),
         ]),
     ])  # fmt: skip
 
@@ -241,7 +243,6 @@ def toolbar(dataset: Dataset | None) -> html.Div:
     ])  # fmt: skip
 
 
-NO_DETAILS = [html.Button("Close", id=DETAILS_CLOSE, hidden=True)]  # keeps the close input in the page
 EMPTY_FIGURE: dict[str, Any] = {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}}}
 
 
@@ -318,10 +319,7 @@ def details(dataset: Dataset, event_id: str) -> list:
     ]
     articles = [dataset.articles[key] for key in event.mentioned_in]
     return [
-        html.Div(className="details-head", children=[
-            html.H2(event.title, id="details-title", tabIndex="-1"),
-            html.Button("Close", id=DETAILS_CLOSE, className="button", title="Close (Esc)"),
-        ]),
+        html.H2(event.title, id="details-title", tabIndex="-1"),
         html.Dl([part for term, value in facts for part in (html.Dt(term), html.Dd(value))]),
         html.P(event.description, className="description"),
         html.H3("Sources"),
@@ -505,14 +503,14 @@ def register_callbacks(app: Dash, data: LiveData) -> None:
         return count_text(snapshot, filters), note, banner(snapshot), hrefs, classes, labels
 
     @app.callback(
-        Output(DETAILS, "children"), Output(DETAILS, "hidden"),
+        Output(DETAILS_BODY, "children"), Output(DETAILS, "hidden"),
         Input(URL, "search"), Input(DATA_VERSION, "data"),
     )  # fmt: skip
     def draw_details(search, _version):
         snapshot = data.current()
         _, event, _ = read_url(search, snapshot.dataset)
         if not event or not snapshot.ok:
-            return NO_DETAILS, True
+            return [], True
         return details(snapshot.dataset, event), False
 
     @app.callback(
