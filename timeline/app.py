@@ -366,7 +366,7 @@ def table_view(snapshot: Snapshot, filters: Filters, sort: dict) -> list:
                                 title="Show details")),
             html.Td(", ".join(names[c] for c in r.countries)),
             html.Td(r.type_label),
-            html.Td(r.status + (" · world first" if r.first else "")),
+            html.Td(r.status.title() + (" · world first" if r.first else "")),
             html.Td(html.Ul(className="sources", children=[
                 html.Li(external_link(t, u)) for u, t in zip(r.sources, r.source_titles)
             ])),

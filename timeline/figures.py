@@ -63,10 +63,11 @@ class Look:
     def narrow(self) -> bool:
         return self.width is not None and self.width < 640
 
-    def legend_height(self, entries: int) -> int:
-        """Room for a horizontal legend: 5 entries a row on a desktop, fewer on a phone."""
-        per_row = 5 if self.width is None else max(1, min(5, (self.width - 60) // 150))
-        return 22 * -(-entries // per_row)
+    def legend_height(self, names: list[str]) -> int:
+        """Room for a horizontal legend of ``names``: as many a row as the longest name allows."""
+        entry = 40 + 6 * max(map(len, names), default=0) * (11 if self.narrow else 13) // 13
+        per_row = max(1, min(5, ((self.width or 1100) - 40) // entry))
+        return 22 * -(-len(names) // per_row)
 
 
 def figure(
@@ -194,7 +195,7 @@ def timeline(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look)
     key = _key(marks, filters, dataset, symbols, look.theme)
     data += key
     lane_height = 34 if look.narrow else 46
-    layout["height"] = 130 + lane_height * max(len(lanes), 2) + look.legend_height(len(key))
+    layout["height"] = 130 + lane_height * max(len(lanes), 2) + look.legend_height([entry["name"] for entry in key])
     layout["xaxis"].update(type="date", range=_date_range(marks))
     layout["yaxis"].update(
         type="category", categoryorder="array", categoryarray=lanes, autorange="reversed", tickvals=lanes,
@@ -237,7 +238,7 @@ def activity(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look)
     layout["yaxis"].update(title={"text": "Events"}, rangemode="tozero", tickformat="d", fixedrange=True)
     layout.update(barmode="stack", hovermode="closest", bargap=0.15)
     layout["legend"].update(traceorder="normal")
-    layout["height"] += look.legend_height(len(data))
+    layout["height"] += look.legend_height([trace["name"] for trace in data])
     return go.Figure({"data": data, "layout": layout}, _validate=False)
 
 
@@ -260,8 +261,9 @@ def _layout(filters: Filters, look: Look, what: str) -> dict:
         "paper_bgcolor": theme.background, "plot_bgcolor": theme.background,
         "font": {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "color": theme.text, "size": 13},
         "margin": {"l": 10, "r": 16, "t": 48, "b": 10}, "xaxis": dict(axis), "yaxis": dict(axis),
-        "legend": {"orientation": "h", "x": 0, "y": 0, "yref": "container", "yanchor": "bottom", "itemclick": False,
-                   "itemdoubleclick": False, "font": {"color": theme.muted, "size": 11 if small else 13}},
+        "legend": {"orientation": "h", "x": 0, "xref": "container", "y": 0, "yref": "container", "yanchor": "bottom",
+                   "itemclick": False, "itemdoubleclick": False,
+                   "font": {"color": theme.muted, "size": 11 if small else 13}},
         "hoverlabel": {"font": {"family": "system-ui, sans-serif"}}, "autosize": True,
     }  # fmt: skip
 
