@@ -94,10 +94,11 @@
       var id = clicked();
       var gd = chartDiv();
       if (!id || !gd || !figure || !window.Plotly) { return noUpdate(); }
-      var axis = (figure.layout && figure.layout.xaxis) || {};
+      var layout = figure.layout || {};
+      var axis = layout.xaxis || {};
       var range;
       if (!id.start) {
-        range = axis.range;
+        range = layout.meta && layout.meta.fullRange;
       } else if (axis.type === "date") {
         range = [id.start + "-01-01", id.start + 10 + "-01-01"];
       } else {

@@ -372,3 +372,20 @@ def test_keyboard_users_reach_every_control(dash_duo, served):
     assert wanted <= reached, wanted - reached
     assert any("decade" in r for r in reached) and any("view-tab" in r for r in reached)
     assert dash_duo.get_logs() == []
+
+
+def test_decade_buttons_zoom_and_opening_details_keeps_the_zoom(dash_duo, served):
+    range_js = "return document.querySelector('#timeline .js-plotly-plot').layout.xaxis.range.map(String)"
+    served()
+    wait_plotted(dash_duo, EVERY)
+    full = dash_duo.driver.execute_script(range_js)
+    dash_duo.find_element("button[id*='decade'][id*='1950']").click()
+    until(lambda: dash_duo.driver.execute_script(range_js)[0].startswith("1950-01-01"), message="the 1950s")
+    click_point(dash_duo, "sputnik-1")
+    until(lambda: dash_duo.find_element("#details h2").text == "Sputnik 1", message="Sputnik 1's details")
+    assert dash_duo.driver.execute_script(range_js)[0].startswith("1950-01-01")  # not redrawn
+    dash_duo.driver.switch_to.active_element.send_keys(Keys.ESCAPE)  # focus is in the panel; Esc closes it
+    until(lambda: "event" not in query(dash_duo), message="Esc to close the details")
+    dash_duo.find_element("button[id*='decade'][id*='\"start\":0']").click()
+    until(lambda: dash_duo.driver.execute_script(range_js) == full, message="the full range again")
+    assert dash_duo.get_logs() == []

@@ -48,6 +48,8 @@ DETAILS_CLOSE = "details-close"
 DETAILS_BODY = "details-body"
 DECADES = "decades"
 SORT = "table-sort"
+CHART_DRAWN = "chart-drawn"  # what the chart and the table last showed, so that opening details
+TABLE_DRAWN = "table-drawn"  # redraws neither (the zoom and the keyboard focus stay)
 LOOK = "look"  # {"theme": "light" | "dark", "width": chart width in px}, from the browser
 THEME_TOGGLE = "theme-toggle"
 DATA_VERSION = "data-version"
@@ -154,6 +156,8 @@ def layout(snapshot: Snapshot, poll_ms: int = POLL_MS) -> html.Div:
         dcc.Location(id=URL, refresh=False),
         dcc.Store(id=LOOK),
         dcc.Store(id=SORT, data={"key": "date", "descending": False, "page": 0}),
+        dcc.Store(id=CHART_DRAWN),
+        dcc.Store(id=TABLE_DRAWN),
         dcc.Store(id=DATA_VERSION, data=snapshot.version),
         dcc.Interval(id=POLL, interval=poll_ms),
         dcc.Download(id=CSV_FILE),
@@ -272,7 +276,7 @@ def graph_config(stem: str) -> dict:
 
 
 def country_options(dataset: Dataset | None) -> list[dict]:
-    return [{"label": f"{c.name} ({code})", "value": code} for code, c in (dataset.countries if dataset else {}).items()]
+    return [{"label": c.name, "value": code} for code, c in (dataset.countries if dataset else {}).items()]
 
 
 def type_options(dataset: Dataset | None) -> list[dict]:
@@ -437,33 +441,41 @@ def register_callbacks(app: Dash, data: LiveData) -> None:
 
     @app.callback(
         Output(CHART, "figure"), Output(CHART, "config"), Output(RESULTS, "className"),
-        Input(URL, "search"), Input(LOOK, "data"), Input(DATA_VERSION, "data"),
+        Output(CHART_DRAWN, "data"),
+        Input(URL, "search"), Input(LOOK, "data"), Input(DATA_VERSION, "data"), State(CHART_DRAWN, "data"),
     )  # fmt: skip
-    def draw_chart(search, look, _version):
+    def draw_chart(search, look, version, last):
         if look is None:
             raise PreventUpdate  # theme and width arrive from the browser a moment after the page
         snapshot = data.current()
         filters, _, _ = read_url(search, snapshot.dataset)
+        drawn = [write_url(filters), look, version]  # without the open event: the zoom survives
+        if drawn == last:
+            raise PreventUpdate
         if filters.view not in figures.BUILDERS:
-            return no_update, no_update, "results no-chart"
+            return no_update, no_update, "results no-chart", drawn
         config = graph_config(figures.file_stem(filters.view, filters))
         if not snapshot.ok:
-            return EMPTY_FIGURE, config, "results"
+            return EMPTY_FIGURE, config, "results", drawn
         figure = figures.figure(
             filters.view, snapshot.df, filters, snapshot.dataset, theme=look["theme"], width=look.get("width")
         )  # fmt: skip
-        return figure, config, "results"
+        figure.layout.meta = {"fullRange": figure.layout.xaxis.range}  # for "All": zooming changes the range
+        return figure, config, "results", drawn
 
     @app.callback(
-        Output(TABLE, "children"),
-        Input(URL, "search"), Input(SORT, "data"), Input(DATA_VERSION, "data"),
+        Output(TABLE, "children"), Output(TABLE_DRAWN, "data"),
+        Input(URL, "search"), Input(SORT, "data"), Input(DATA_VERSION, "data"), State(TABLE_DRAWN, "data"),
     )  # fmt: skip
-    def draw_table(search, sort, _version):
+    def draw_table(search, sort, version, last):
         snapshot = data.current()
         filters, _, _ = read_url(search, snapshot.dataset)
+        drawn = [write_url(filters), sort, version]
+        if drawn == last:
+            raise PreventUpdate
         if filters.view != "table" or not snapshot.ok:
-            return []
-        return table_view(snapshot, filters, sort or {})
+            return [], drawn
+        return table_view(snapshot, filters, sort or {}), drawn
 
     @app.callback(
         Output(SORT, "data"),
