@@ -32,10 +32,6 @@
     var triggered = window.dash_clientside.callback_context.triggered;
     return triggered && triggered.length && triggered[0].value ? window.dash_clientside.callback_context.triggered_id : null;
   }
-  function closeMenu() {
-    var menu = document.getElementById("download-menu");
-    if (menu) { menu.open = false; }
-  }
 
   showTheme(currentTheme());  // before the first paint: no flash of the wrong theme
 
@@ -59,7 +55,6 @@
       var format = id === "download-svg" ? "svg" : "png";
       var options = (config && config.toImageButtonOptions) || {};
       var name = options.filename || "timeline";
-      closeMenu();
       window.Plotly.downloadImage(gd, {
         format: format, filename: name, scale: options.scale || 2,
         width: gd._fullLayout.width, height: gd._fullLayout.height
@@ -69,7 +64,6 @@
 
     copyLink: function () {
       var url = window.location.href;
-      closeMenu();
       function fallback() {
         var box = document.createElement("textarea");
         box.value = url;
@@ -135,6 +129,14 @@
       }
     });
   }
+
+  /* The download menu closes once an item is chosen, or on a click anywhere else. */
+  document.addEventListener("click", function (event) {
+    var menu = document.getElementById("download-menu");
+    if (menu && menu.open && (!menu.contains(event.target) || event.target.closest(".menu-item"))) {
+      menu.open = false;
+    }
+  });
 
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") { return; }

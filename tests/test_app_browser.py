@@ -307,6 +307,31 @@ def test_download_menu_saves_png_svg_csv_named_after_the_view(dash_duo, served):
     csv = (folder / "events_CN-SU_1957-1975.csv").read_text()
     assert csv.splitlines()[0] == "id,date,end,title,countries,type,status,first,sources"
     assert [line.split(",")[0] for line in csv.splitlines()[1:]] == ["sputnik-1", "dongfanghong-1"]
+    dash_duo.find_element("#filter-q").send_keys("first")  # the camera button follows the filters
+    until(lambda: dash_duo.driver.execute_script(
+        "return document.querySelector('#timeline .js-plotly-plot')._context.toImageButtonOptions.filename"
+    ) == f"{stem}_first", message="the new file name")  # fmt: skip
+    dash_duo.find_element("#download-menu summary").click()
+    dash_duo.find_element("#copy-link").click()
+    dash_duo.wait_for_text_to_equal("#download-status", "Link copied")
+    assert dash_duo.get_logs() == []
+
+
+def test_the_theme_toggle_switches_page_and_chart_and_is_remembered(dash_duo, served):
+    paper_js = "return document.querySelector('#timeline .js-plotly-plot').layout.paper_bgcolor"
+    served()
+    wait_plotted(dash_duo, EVERY)
+    start = dash_duo.driver.execute_script("return document.documentElement.dataset.theme")
+    other = {"light": "dark", "dark": "light"}[start]
+    before = dash_duo.driver.execute_script(paper_js)
+    dash_duo.find_element("#theme-toggle").click()
+    until(lambda: dash_duo.driver.execute_script(paper_js) != before, message="the chart in the other theme")
+    assert dash_duo.driver.execute_script("return document.documentElement.dataset.theme") == other
+    served()
+    until(lambda: dash_duo.driver.execute_script("return document.documentElement.dataset.theme") == other,
+          message="the choice remembered")  # fmt: skip
+    wait_plotted(dash_duo, EVERY)
+    assert dash_duo.driver.execute_script(paper_js) != before
     assert dash_duo.get_logs() == []
 
 

@@ -250,19 +250,21 @@ def toolbar(dataset: Dataset | None) -> html.Div:
 EMPTY_FIGURE: dict[str, Any] = {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}}}
 
 
-def download_menu() -> html.Details:
+def download_menu() -> html.Div:
     def item(label: str, id_: str, chart_only: bool = False) -> html.Li:
         return html.Li(html.Button(label, id=id_, className="menu-item"), className="chart-only" if chart_only else "")
 
-    return html.Details(id=MENU, className="menu", children=[
-        html.Summary("Download", className="button"),
-        html.Ul(className="menu-list", children=[
-            item("PNG image (what is on screen)", PNG, True),
-            item("SVG image (what is on screen)", SVG, True),
-            item("CSV of the filtered events", CSV),
-            item("Copy link to this view", COPY_LINK),
-        ]),
+    return html.Div(className="menu-wrap", children=[
         html.P(id=MENU_STATUS, className="menu-status", role="status"),
+        html.Details(id=MENU, className="menu", children=[
+            html.Summary("Download", className="button"),
+            html.Ul(className="menu-list", children=[
+                item("PNG image (what is on screen)", PNG, True),
+                item("SVG image (what is on screen)", SVG, True),
+                item("CSV of the filtered events", CSV),
+                item("Copy link to this view", COPY_LINK),
+            ]),
+        ]),
     ])  # fmt: skip
 
 
