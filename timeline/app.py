@@ -370,10 +370,10 @@ def table_view(snapshot: Snapshot, filters: Filters, sort: dict) -> list:
             html.Td(f"{r.date_label} – {r.end_label}" if r.end_label else r.date_label, className="nowrap"),
             html.Td(html.Button(r.title, id={"type": OPEN_EVENT, "id": r.id}, className="link-button",
                                 title="Show details")),
-            html.Td(", ".join(names[c] for c in r.countries)),
-            html.Td(r.type_label),
-            html.Td(r.status.title() + (" · world first" if r.first else "")),
-            html.Td(html.Ul(className="sources", children=[
+            html.Td(", ".join(names[c] for c in r.countries), **{"data-label": "Countries"}),
+            html.Td(r.type_label, **{"data-label": "Type"}),
+            html.Td(r.status.title() + (" · world first" if r.first else ""), **{"data-label": "Status"}),
+            html.Td(**{"data-label": "Sources"}, children=html.Ul(className="sources", children=[
                 html.Li(external_link(t, u)) for u, t in zip(r.sources, r.source_titles)
             ])),
         ])  # fmt: skip
