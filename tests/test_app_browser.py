@@ -42,7 +42,7 @@ def until(check, timeout: float = 8.0, message: str = "condition"):
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {message}")
+            raise AssertionError(f"timed out waiting for {message() if callable(message) else message}")
         time.sleep(0.1)
 
 
@@ -355,6 +355,7 @@ def choose(dash_duo, dropdown: str, *labels: str) -> None:
         box.send_keys(label)
         box.send_keys(Keys.ENTER)
     dash_duo.driver.switch_to.active_element.send_keys(Keys.ESCAPE)
+    until(lambda: not dash_duo.find_elements(".dash-dropdown-content"), message="the dropdown to close")
 
 
 def test_a_new_user_filters_china_and_the_soviet_union_and_shares_the_view(dash_duo, served):
@@ -363,7 +364,8 @@ def test_a_new_user_filters_china_and_the_soviet_union_and_shares_the_view(dash_
     choose(dash_duo, "#filter-country", "China", "Soviet Union")
     dash_duo.find_element("#filter-from").send_keys("1957", Keys.TAB)
     dash_duo.find_element("#filter-to").send_keys("1975", Keys.TAB)
-    until(lambda: query(dash_duo) == {"country": "CN,SU", "from": "1957", "to": "1975"}, message="the URL")
+    until(lambda: query(dash_duo) == {"country": "CN,SU", "from": "1957", "to": "1975"},
+          message=lambda: f"the URL, it is {query(dash_duo)}")
     wait_plotted(dash_duo, {"sputnik-1", "dongfanghong-1"})
     dash_duo.wait_for_text_to_equal("#count", "2 of 5 events")
     click_point(dash_duo, "sputnik-1")
