@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,10 @@ from click.testing import CliRunner
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = ROOT / "events.yaml"
 SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+# Every test process and the commands it starts share one throw-away verdict cache.
+os.environ.setdefault("TIMELINE_CACHE_DIR", tempfile.mkdtemp(prefix="timeline-test-cache-"))
 
 
 def chromium_path() -> str | None:

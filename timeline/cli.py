@@ -25,13 +25,13 @@ class DataProblems(click.ClickException):
 
     exit_code = 1
 
-    def __init__(self, loaded: store.Loaded) -> None:
-        self.loaded = loaded
-        count = len(loaded.errors)
+    def __init__(self, result: store.Loaded | store.Report) -> None:
+        self.result = result
+        count = len(result.errors)
         super().__init__(f"{count} problem{'s' * (count != 1)} found")
 
     def show(self, file=None) -> None:
-        for problem in (*self.loaded.errors, *self.loaded.warnings):
+        for problem in (*self.result.errors, *self.result.warnings):
             click.echo(str(problem))
         click.echo(f"Error: {self.message}", err=True)
 
@@ -52,19 +52,23 @@ def main() -> None:
 
 @main.command()
 @FILES
-def validate(files: tuple[Path, ...]) -> None:
+@click.option("--no-cache", is_flag=True, help="Check again even if these exact files were valid before.")
+def validate(files: tuple[Path, ...], no_cache: bool) -> None:
     """Check events files; print every problem as FILE:LINE:COL: message.
 
-    With no FILE, checks ./events.yaml, else the copy shipped with timeline.
+    With no FILE, checks ./events.yaml, else the copy shipped with timeline. A verdict is
+    remembered by the files' content, so unchanged files re-check instantly (see README).
     """
-    loaded = load_or_fail(files)
-    for problem in loaded.warnings:
+    report = store.check(store.default_paths(files), use_cache=not no_cache)
+    if not report.ok:
+        raise DataProblems(report)
+    for problem in report.warnings:
         click.echo(str(problem))
-    ds = loaded.dataset
-    names = ", ".join(str(p) for p in loaded.paths)
+    names = ", ".join(str(p) for p in report.paths)
+    n = report.counts
     click.echo(
-        f"{names}: valid: {len(ds.events)} events, {len(ds.countries)} countries, "
-        f"{len(ds.types)} types (version {loaded.version})"
+        f"{names}: valid: {n['events']} events, {n['countries']} countries, "
+        f"{n['types']} types (version {report.version})"
     )
 
 

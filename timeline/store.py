@@ -8,6 +8,7 @@ launch list may lean on the curated file's registries.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from typing import Any, Iterable, Sequence
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from . import models
+from . import cache, models
 from .models import DataFile, Dataset, Event
 from .yamlsource import Positions, fast_load, parse
 
@@ -52,6 +53,50 @@ class Loaded:
     @property
     def ok(self) -> bool:
         return self.dataset is not None and not self.errors
+
+
+@dataclass(frozen=True)
+class Report:
+    """What ``timeline validate`` says about files: a verdict and counts, not the data itself."""
+
+    paths: tuple[Path, ...]
+    errors: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+    version: str
+    counts: dict[str, int]  # events, countries, types
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def check(paths: Sequence[str | os.PathLike], *, use_cache: bool = True) -> Report:
+    """Validate ``paths`` like ``load``, remembering valid verdicts by content (``cache``).
+
+    A file that was valid is not parsed again until its bytes (or timeline itself) change: a
+    10,000-event file re-checks in the time it takes to hash it.
+    """
+    paths = tuple(Path(p) for p in paths)
+    name = None
+    if use_cache:
+        try:
+            parts = [part for p in paths for part in (str(p).encode(), p.read_bytes())]
+        except OSError:
+            parts = None  # unreadable: load() says so, with its location
+        if parts is not None:
+            name = cache.key("validate", *parts)
+            hit = cache.get(name)
+            if hit is not None:
+                warnings = tuple(Problem(**w) for w in hit["warnings"])
+                return Report(paths, (), warnings, hit["version"], hit["counts"])
+    loaded = load(paths)
+    ds = loaded.dataset
+    counts = {"events": len(ds.events), "countries": len(ds.countries), "types": len(ds.types)} if ds else {}
+    report = Report(paths, loaded.errors, loaded.warnings, loaded.version, counts)
+    if name is not None and report.ok:
+        cache.put(name, {"version": report.version, "counts": counts,
+                         "warnings": [dataclasses.asdict(w) for w in report.warnings]})  # fmt: skip
+    return report
 
 
 def bundled_path() -> Path:
