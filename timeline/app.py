@@ -268,10 +268,13 @@ def download_menu() -> html.Div:
     ])  # fmt: skip
 
 
-def graph_config(stem: str) -> dict:
-    """Plotly's config: the camera button saves ``stem``.png at twice the screen's resolution."""
+def graph_config(stem: str, narrow: bool = False) -> dict:
+    """Plotly's config: the camera button saves ``stem``.png at twice the screen's resolution.
+
+    On a phone the mode bar would cover the title; the Download menu and the decade buttons do its job.
+    """
     return {
-        "displaylogo": False, "scrollZoom": True, "responsive": True,
+        "displaylogo": False, "scrollZoom": True, "responsive": True, "displayModeBar": not narrow,
         "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
         "toImageButtonOptions": {"filename": stem, "scale": 2, "format": "png"},
     }  # fmt: skip
@@ -456,7 +459,7 @@ def register_callbacks(app: Dash, data: LiveData) -> None:
             raise PreventUpdate
         if filters.view not in figures.BUILDERS:
             return no_update, no_update, "results no-chart", drawn
-        config = graph_config(figures.file_stem(filters.view, filters))
+        config = graph_config(figures.file_stem(filters.view, filters), narrow=(look.get("width") or 1000) < 640)
         if not snapshot.ok:
             return EMPTY_FIGURE, config, "results", drawn
         figure = figures.figure(
