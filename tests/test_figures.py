@@ -254,3 +254,12 @@ def test_a_phone_width_gives_short_lane_labels_and_room_for_the_legend(data):
     assert phone.layout.height - wide.layout.height == 22 * 3 - 22 * 2 - 4 * 12
     by_type = figures.figure("timeline", df, Filters(lanes="type"), ds, width=360)
     assert list(by_type.layout.yaxis.ticktext) == ["Satellite", "Crewed<br>flight", "Space<br>station"]
+
+
+def test_many_points_switch_the_scatter_to_webgl_and_keep_few_traces(data, monkeypatch):
+    df, ds = data
+    monkeypatch.setattr(figures, "GL_POINTS", 3)
+    fig = figures.figure("timeline", df, Filters(), ds)
+    assert events_trace(fig).type == "scattergl"
+    assert {t.name: t.type for t in fig.data if t.customdata}["first"] == "scattergl"
+    assert len([t for t in fig.data if t.customdata]) == 4  # spans, events, firsts, failures: never per event
