@@ -44,12 +44,12 @@ def test_the_url_round_trips_filters_and_the_open_event(dataset):
 
 
 def test_unknown_url_values_are_dropped_with_notes(dataset):
-    filters, event, notes = read_url("?country=CN,XX&view=race&event=nope&firsts=maybe", dataset)
+    filters, event, notes = read_url("?country=CN,XX&view=pie&event=nope&firsts=maybe", dataset)
     assert filters == Filters(countries=("CN",))
     assert event == ""
     assert notes == [
         "ignored firsts='maybe' (use 1 or 0)", "ignored unknown country 'XX'",
-        "ignored view 'race' (one of timeline, activity, table)", "ignored unknown event 'nope'",
+        "ignored unknown view 'pie' (one of timeline, activity, table, race)", "ignored unknown event 'nope'",
     ]  # fmt: skip
 
 

@@ -152,6 +152,24 @@ def test_a_filtered_png_differs_from_the_unfiltered_one(unfiltered, filtered_png
 
 
 @pytest.mark.export
+def test_the_race_view_exports_like_any_other_view(chromium, tmp_path):
+    from .test_race import FIXTURE as RACE_FIXTURE
+
+    data, png, page = tmp_path / "race.yaml", tmp_path / "race.png", tmp_path / "race.html"
+    data.write_text(RACE_FIXTURE, encoding="utf-8")
+    result = invoke(data, "-o", png, "-o", page, "--view", "race", "--country", "SU,US", "--align", "start", *SIZE)
+    assert result.exit_code == 0, result.output
+    with Image.open(png) as image:
+        assert image.format == "PNG" and image.size[0] == WIDTH * SCALE and image.size[1] >= HEIGHT * SCALE
+        assert len(image.convert("RGB").getcolors(maxcolors=1_000_000)) > 200
+    html = page.read_text(encoding="utf-8")
+    assert '"vostok-1"' in html and '"skylab"' in html and '"dong-fang-hong-1"' not in html
+    assert "Years since the country's first satellite" in html and "Filters: SU, US" in html
+    bad = invoke(data, "-o", tmp_path / "x.png", "--view", "race", "--align", "launch")
+    assert bad.exit_code == 2 and "'launch' is not one of date, start" in bad.output
+
+
+@pytest.mark.export
 def test_svg_parses_and_shows_axes_legend_and_caption(unfiltered, loaded):
     root = ET.parse(unfiltered["svg"]).getroot()
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
@@ -223,7 +241,7 @@ def test_format_override_and_all_views(fixture_file, tmp_path):
     result = invoke(fixture_file, "-o", tmp_path / "chart.html", "-o", tmp_path / "t.csv", "--all-views")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "chart_activity.html", "chart_timeline.html", "events.txt", "t.csv"]  # fmt: skip
+        "chart_activity.html", "chart_race.html", "chart_timeline.html", "events.txt", "t.csv"]  # fmt: skip
     assert "events per year" in (tmp_path / "chart_activity.html").read_text(encoding="utf-8")
 
 
@@ -236,7 +254,7 @@ def test_format_override_and_all_views(fixture_file, tmp_path):
         (["-o", "chart.txt"], "chart.txt has suffix '.txt': name it .png, .svg, .pdf, .html, .csv or pass --format"),
         (["-o", "chart"], "chart has no suffix"),
         (["-o", "c.png", "--format", "gif"], "'gif' is not one of png, svg, pdf, html, csv"),
-        (["-o", "c.png", "--view", "pie"], "Invalid value for '--view': 'pie' is not one of timeline, activity"),
+        (["-o", "c.png", "--view", "pie"], "Invalid value for '--view': 'pie' is not one of timeline, activity, race"),
         (["-o", "c.png", "-o", "c.png"], "c.png is named twice"),
         (["-o", "missing/c.png"], "folder missing does not exist"),
         (["-o", "c.png", "--country", "SUU"], "Invalid value for '--country': unknown country 'SUU' (did you mean 'SU'?)"),
@@ -322,7 +340,8 @@ def test_write_atomic_replaces_whole_files_only(tmp_path):
 def test_targets_name_one_file_per_view_and_take_the_format_from_the_suffix(tmp_path):
     found = export.targets([tmp_path / "a.PNG", tmp_path / "b.csv"], all_views=True)
     assert [(t.path.name, t.format, t.view) for t in found] == [
-        ("a_timeline.PNG", "png", "timeline"), ("a_activity.PNG", "png", "activity"), ("b.csv", "csv", "timeline")]  # fmt: skip
+        ("a_timeline.PNG", "png", "timeline"), ("a_activity.PNG", "png", "activity"), ("a_race.PNG", "png", "race"),
+        ("b.csv", "csv", "timeline")]  # fmt: skip
     assert [t.format for t in export.targets([tmp_path / "a.png"], fmt="pdf")] == ["pdf"]
 
 

@@ -114,7 +114,7 @@ def serve(files: tuple[Path, ...], host: str, port: int) -> None:
               type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (repeatable); its suffix picks the format.")
 @click.option("--format", "fmt", metavar="FORMAT", help="png, svg, pdf, html or csv, for every OUT whatever its suffix.")
-@click.option("--view", default="timeline", show_default=True, help="Chart to draw: timeline or activity.")
+@click.option("--view", default="timeline", show_default=True, help="Chart to draw: timeline, activity or race.")
 @click.option("--all-views", is_flag=True, help="Write every view, named OUT's stem + _timeline, _activity, ...")
 @click.option("--width", type=click.IntRange(200, 10000), help="Width in layout pixels.  [default: 1200]")
 @click.option("--height", type=click.IntRange(150, 10000),
@@ -129,8 +129,10 @@ def serve(files: tuple[Path, ...], host: str, port: int) -> None:
 @click.option("--to", "end", metavar="DATE", help="Up to this date, inclusive.")
 @click.option("--search", default="", metavar="WORDS", help="Only events whose text contains every word.")
 @click.option("--firsts", is_flag=True, help="Only world firsts.")
+@click.option("--align", default="date", show_default=True,
+              help="Race view time axis: date, or start (years since each country's first satellite).")
 def export_command(files, outputs, fmt, view, all_views, width, height, scale, theme, countries, types,
-                   statuses, start, end, search, firsts) -> None:  # fmt: skip
+                   statuses, start, end, search, firsts, align) -> None:  # fmt: skip
     """Write charts (PNG, SVG, PDF, HTML) or the filtered events (CSV) to files.
 
     \b
@@ -145,7 +147,7 @@ def export_command(files, outputs, fmt, view, all_views, width, height, scale, t
         loaded = load_or_fail(files)
         filters = export.filters_from_options(
             loaded.dataset, countries=countries, types=types, statuses=statuses, start=start, end=end,
-            search=search, firsts=firsts,
+            search=search, firsts=firsts, align=align,
         )  # fmt: skip
         written = export.export(loaded, filters, wanted, width=width, height=height, scale=scale, theme=theme)
     except export.UsageProblem as exc:

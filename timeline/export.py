@@ -33,6 +33,7 @@ IMAGE_FORMATS = ("png", "svg", "pdf")
 FORMATS = (*IMAGE_FORMATS, "html", "csv")
 VIEWS = tuple(figures.BUILDERS)
 THEMES = tuple(figures.THEMES)
+ALIGNS = ("date", "start")  # the race's time axis: calendar dates, or years since each first satellite
 
 DEFAULT_WIDTH = 1200  # layout pixels: the app's 13 px text is then a slide's footnote size
 DEFAULT_SCALE = 2  # 1200 x 675 layout pixels -> a 2400 x 1350 PNG, crisp on a projector or in print
@@ -132,14 +133,14 @@ def targets(outputs: Sequence[Path], *, fmt: str | None = None, view: str = "tim
 
 def filters_from_options(dataset: Dataset, *, countries: Iterable[str] = (), types: Iterable[str] = (),
                          statuses: Iterable[str] = (), start: str | None = None, end: str | None = None,
-                         search: str = "", firsts: bool = False) -> Filters:  # fmt: skip
+                         search: str = "", firsts: bool = False, align: str = "date") -> Filters:  # fmt: skip
     """The CLI's filter options as ``Filters``, read by the same ``Filters.from_query`` as the URL.
 
     Where the URL drops an unknown value with a note (a shared link should still open), the CLI
     refuses it as a usage error naming the option and, for codes, the nearest known code.
     ``--country SU --country US`` and ``--country SU,US`` mean the same.
     """
-    query = {"q": search, "firsts": "1" if firsts else ""}
+    query = {"q": search, "firsts": "1" if firsts else "", "align": choose("--align", align, ALIGNS)}
     for option, key, values, known in (
         ("--country", "country", countries, dataset.countries),
         ("--type", "type", types, dataset.types),

@@ -82,7 +82,13 @@ def figure(
         raise ValueError(f"no chart for view {view!r} (one of {', '.join(BUILDERS)})")
     if theme not in THEMES:
         raise ValueError(f"unknown theme {theme!r} (one of {', '.join(THEMES)})")
-    return BUILDERS[view](frame.apply(df, filters), filters, dataset, Look(THEMES[theme], width))
+    shown = view_filters(view, filters)
+    return BUILDERS[view](frame.apply(df, shown), shown, dataset, Look(THEMES[theme], width))
+
+
+def view_filters(view: str, filters: Filters) -> Filters:
+    """The filters ``view`` applies: the race compares milestones whatever their type or wording."""
+    return filters.replace(types=(), q="") if view == "race" else filters
 
 
 def file_stem(view: str, filters: Filters) -> str:
@@ -96,6 +102,8 @@ def file_stem(view: str, filters: Filters) -> str:
         parts.append("firsts")
     if filters.lanes != "country":
         parts.append(f"by-{filters.lanes}")
+    if view == "race" and filters.align == "start":
+        parts.append("since-first-satellite")
     stem = "_".join(re.sub(r"[^A-Za-z0-9-]+", "-", p).strip("-") for p in parts if p)
     return stem[:120].rstrip("-_")
 
@@ -242,10 +250,18 @@ def activity(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look)
     return go.Figure({"data": data, "layout": layout}, _validate=False)
 
 
-# view -> builder(filtered rows, filters, dataset, look). A new view (the race) adds its entry here.
+def race(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look) -> go.Figure:
+    """Each country's milestones side by side (``timeline.race``, which builds on this module)."""
+    from . import race as race_view  # imported here: it imports this module
+
+    return race_view.figure(rows, filters, dataset, look)
+
+
+# view -> builder(filtered rows, filters, dataset, look). A new view adds its entry here.
 BUILDERS: dict[str, Callable[[pd.DataFrame, Filters, Dataset, Look], go.Figure]] = {
     "timeline": timeline,
     "activity": activity,
+    "race": race,
 }
 
 

@@ -1,0 +1,261 @@
+"""The race view without a browser: which event reaches each milestone, the matrix, the chart."""
+
+from __future__ import annotations
+
+import pytest
+
+from timeline import figures, frame, race, store
+from timeline.dates import PartialDate
+from timeline.frame import Filters
+
+from .conftest import EVENTS
+
+FIXTURE = """\
+countries:
+  SU: {name: Soviet Union, color: "#D55E00"}
+  RU: {name: Russia}
+  US: {name: United States, color: "#0072B2"}
+  CN: {name: China, color: "#CC0000"}
+  ESA: {name: European Space Agency}
+types:
+  satellite: {label: Satellite}
+  crewed-flight: {label: Crewed flight}
+  lunar-mission: {label: Lunar mission}
+  space-station: {label: Space station}
+milestones:
+  first-space-station: {label: First space station, order: 4}
+  first-satellite: {label: First satellite, order: 1}
+  first-human-in-space: {label: First human in space, order: 2}
+  first-lunar-flyby-or-impact: {label: First lunar flyby or impact, order: 3}
+events:
+  - {id: sputnik-1, title: Sputnik 1, date: 1957-10-04, countries: [SU], type: satellite, first: true,
+     milestone: first-satellite, description: S., sources: [{url: "https://example.org/s", title: S}]}
+  - {id: vanguard-tv3, title: Vanguard TV3, date: 1957-12, countries: [US], type: satellite, status: failed,
+     milestone: first-satellite, description: V., sources: [{url: "https://example.org/v", title: V}]}
+  - {id: explorer-1, title: Explorer 1, date: 1958-02-01, countries: [US], type: satellite,
+     milestone: first-satellite, description: E., sources: [{url: "https://example.org/e", title: E}]}
+  - {id: luna-1, title: Luna 1, date: 1959-01-04, countries: [SU], type: lunar-mission, status: partial,
+     first: true, milestone: first-lunar-flyby-or-impact, description: L1., sources: [{url: "https://example.org/l1", title: L1}]}
+  - {id: pioneer-4, title: Pioneer 4, date: 1959-03-04, countries: [US], type: lunar-mission, status: partial,
+     milestone: first-lunar-flyby-or-impact, description: P., sources: [{url: "https://example.org/p", title: P}]}
+  - {id: luna-2, title: Luna 2, date: 1959-09-13, countries: [SU], type: lunar-mission, first: true,
+     milestone: first-lunar-flyby-or-impact, description: L2., sources: [{url: "https://example.org/l2", title: L2}]}
+  - {id: vostok-1, title: Vostok 1, date: 1961-04-12, countries: [SU], type: crewed-flight, first: true,
+     milestone: first-human-in-space, description: G., sources: [{url: "https://example.org/g", title: G}]}
+  - {id: dong-fang-hong-1, title: Dong Fang Hong 1, date: 1970-04-24, countries: [CN], type: satellite,
+     milestone: first-satellite, description: D., sources: [{url: "https://example.org/d", title: D}]}
+  - {id: salyut-1, title: Salyut 1, date: 1971-04-19, countries: [SU], type: space-station, first: true,
+     milestone: first-space-station, description: Sa., sources: [{url: "https://example.org/sa", title: Sa}]}
+  - {id: skylab, title: Skylab, date: 1973-05-14, countries: [US], type: space-station,
+     milestone: first-space-station, description: Sk., sources: [{url: "https://example.org/sk", title: Sk}]}
+  - {id: zarya, title: Zarya, date: 1998-11-20, countries: [RU, US], type: space-station,
+     milestone: first-space-station, description: Z., sources: [{url: "https://example.org/z", title: Z}]}
+  - {id: smart-1, title: SMART-1, date: 2004-11, countries: [ESA], type: lunar-mission,
+     milestone: first-lunar-flyby-or-impact, description: Sm., sources: [{url: "https://example.org/sm", title: Sm}]}
+  - {id: tiangong-1, title: Tiangong-1, date: 2011-09-29, countries: [CN], type: space-station,
+     milestone: first-space-station, description: T., sources: [{url: "https://example.org/t", title: T}]}
+  - {id: cn-station-plan, title: Chinese station (planned), date: 2030, countries: [CN], type: space-station,
+     status: planned, milestone: first-space-station, description: Tp., sources: [{url: "https://example.org/tp", title: Tp}]}
+  - {id: cn-crew-plan, title: Chinese crew (planned), date: 2031, countries: [CN], type: crewed-flight,
+     status: planned, milestone: first-human-in-space, description: Cp., sources: [{url: "https://example.org/cp", title: Cp}]}
+"""
+
+ROWS = ("first-satellite", "first-human-in-space", "first-lunar-flyby-or-impact", "first-space-station")
+# (milestone, country) -> event id: what the race of every country shows
+EVERYTHING = {
+    ("first-satellite", "SU"): "sputnik-1",
+    ("first-satellite", "US"): "explorer-1",  # Vanguard TV3 failed: failures never count
+    ("first-satellite", "CN"): "dong-fang-hong-1",
+    ("first-human-in-space", "SU"): "vostok-1",
+    ("first-human-in-space", "CN"): "cn-crew-plan",  # not reached: the plan shows
+    ("first-lunar-flyby-or-impact", "SU"): "luna-1",  # partial, earlier than Luna 2
+    ("first-lunar-flyby-or-impact", "US"): "pioneer-4",
+    ("first-lunar-flyby-or-impact", "ESA"): "smart-1",
+    ("first-space-station", "SU"): "salyut-1",
+    ("first-space-station", "RU"): "zarya",  # a joint event counts for each of its countries
+    ("first-space-station", "US"): "skylab",  # ... but the US reached it earlier
+    ("first-space-station", "CN"): "tiangong-1",  # reached: the 2030 plan does not show
+}
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    path = tmp_path_factory.mktemp("race") / "events.yaml"
+    path.write_text(FIXTURE, encoding="utf-8")
+    loaded = store.load([path])
+    assert loaded.ok, loaded.errors
+    return frame.to_frame(loaded.dataset), loaded.dataset
+
+
+def picks(df, ds, filters: Filters = Filters()) -> dict[tuple[str, str], str]:
+    return {(r.milestone, r.country): r.event.id for r in race.of(df, filters, ds).reaches}
+
+
+def test_each_country_reaches_each_milestone_with_its_earliest_success_else_its_plan(data):
+    df, ds = data
+    assert picks(df, ds) == EVERYTHING
+    shown = race.of(df, Filters(), ds)
+    assert shown.milestones == ROWS  # the registry's order, not the file's
+    assert shown.countries == ("SU", "RU", "US", "CN", "ESA")  # every country with a milestone, registry order
+
+
+def test_a_partial_success_counts_and_names_the_later_full_one(data):
+    df, ds = data
+    shown = race.of(df, Filters(), ds)
+    luna = shown.at("first-lunar-flyby-or-impact", "SU")
+    assert (luna.status, luna.completed_by.id) == ("partial", "luna-2")
+    assert shown.at("first-lunar-flyby-or-impact", "US").completed_by is None
+
+
+def test_world_firsts_are_the_earliest_reach_anywhere_marked_first(data):
+    df, ds = data
+    firsts = {(r.milestone, r.country) for r in race.of(df, Filters(), ds).reaches if r.world_first}
+    assert firsts == {("first-satellite", "SU"), ("first-human-in-space", "SU"),
+                      ("first-lunar-flyby-or-impact", "SU"), ("first-space-station", "SU")}  # fmt: skip
+    # filters change what is shown, never who was first: Luna 2 is not the first flyby or impact
+    achieved = race.of(df, Filters(statuses=("achieved",)), ds)
+    luna = achieved.at("first-lunar-flyby-or-impact", "SU")
+    assert (luna.event.id, luna.world_first) == ("luna-2", False)
+
+
+def test_country_status_and_year_filters_apply(data):
+    df, ds = data
+    assert picks(df, ds, Filters(countries=("US", "RU"))) == {
+        key: v for key, v in EVERYTHING.items() if key[1] in ("US", "RU")}  # fmt: skip
+    assert race.of(df, Filters(countries=("US", "SU")), ds).countries == ("SU", "US")  # registry order
+    assert picks(df, ds, Filters(statuses=("planned",))) == {
+        ("first-human-in-space", "CN"): "cn-crew-plan", ("first-space-station", "CN"): "cn-station-plan"}  # fmt: skip
+    assert picks(df, ds, Filters(end=PartialDate(1958))) == {
+        ("first-satellite", "SU"): "sputnik-1", ("first-satellite", "US"): "explorer-1"}  # fmt: skip
+    assert picks(df, ds, Filters(start=PartialDate(1959), end=PartialDate(1959))) == {
+        ("first-lunar-flyby-or-impact", "SU"): "luna-1", ("first-lunar-flyby-or-impact", "US"): "pioneer-4"}  # fmt: skip
+    assert picks(df, ds, Filters(firsts=True)) == {
+        key: v for key, v in EVERYTHING.items() if v in ("sputnik-1", "vostok-1", "luna-1", "salyut-1")}  # fmt: skip
+
+
+def test_type_and_search_filters_do_not_apply(data):
+    df, ds = data
+    assert picks(df, ds, Filters(types=("satellite",), q="nothing matches this")) == EVERYTHING
+    assert figures.view_filters("race", Filters(types=("satellite",), q="x", countries=("SU",))) == Filters(countries=("SU",))
+    fig = figures.figure("race", df, Filters(types=("satellite",), q="zzz"), ds)
+    assert {(i) for t in fig.data for i in (t.customdata or ())} == set(EVERYTHING.values())
+    assert "zzz" not in fig.layout.title.text
+
+
+def test_aligned_time_is_years_since_the_countrys_own_first_satellite(data):
+    df, ds = data
+    shown = race.of(df, Filters(align="start", start=PartialDate(1961)), ds)  # the anchors lie before the window
+    years = {(r.milestone, r.country): r.years for r in shown.reaches}
+    assert years["first-human-in-space", "SU"] == pytest.approx(1286 / 365.25)  # 4 Oct 1957 -> 12 Apr 1961
+    assert years["first-space-station", "US"] == pytest.approx((15 * 365 + 4 + 102) / 365.25)  # 1 Feb 1958 -> 14 May 1973
+    assert years["first-space-station", "RU"] is None and years["first-lunar-flyby-or-impact", "ESA"] is None
+    assert shown.unaligned == ("RU", "ESA")
+    assert race.of(df, Filters(), ds).unaligned == ()  # by date, every country is shown
+
+
+def test_the_matrix_has_dates_at_their_precision_plans_and_dashes(data):
+    df, ds = data
+    rows = race.matrix(race.of(df, Filters(countries=("SU", "US", "CN", "ESA")), ds), ds)
+    assert [label for label, _ in rows] == ["First satellite", "First human in space", "First lunar flyby or impact",
+                                            "First space station"]  # fmt: skip
+    assert {label: [c.text for c in cells] for label, cells in rows} == {
+        "First satellite": ["4 Oct 1957", "1 Feb 1958", "24 Apr 1970", "–"],
+        "First human in space": ["12 Apr 1961", "–", "planned 2031", "–"],
+        "First lunar flyby or impact": ["4 Jan 1959 (partial)", "4 Mar 1959 (partial)", "–", "Nov 2004"],
+        "First space station": ["19 Apr 1971", "14 May 1973", "29 Sep 2011", "–"],
+    }
+    assert rows[0][1][0].reach.event.id == "sputnik-1" and rows[0][1][3].reach is None
+    assert [race.years_text(y) for y in (0.0, 3.52, -1.25, None)] == ["0 yr", "+3.5 yr", "-1.2 yr", ""]
+
+
+def test_notes_name_countries_left_out_and_keep_the_soviet_union_and_russia_apart(data):
+    df, ds = data
+    assert race.notes(race.of(df, Filters(countries=("US", "CN")), ds), ds) == []
+    aligned = race.notes(race.of(df, Filters(countries=("US", "RU"), align="start"), ds), ds)
+    assert aligned[0] == "Not in the aligned chart (no first satellite in the data): Russia."
+    assert aligned[1].startswith("Russia continued the Soviet Union's programme after 1991.")
+    assert "Soviet Union milestones are not counted for Russia" in aligned[1]
+
+
+def plotted(fig) -> dict[str, list]:
+    """Country name -> [(event id, x)] of the chart's country traces."""
+    return {t.name: list(zip(t.customdata, t.x)) for t in fig.data if t.mode == "lines+markers"}
+
+
+def test_the_chart_has_a_row_per_milestone_and_a_joined_trace_per_country(data):
+    df, ds = data
+    fig = figures.figure("race", df, Filters(countries=("SU", "US", "CN")), ds)
+    assert list(fig.layout.yaxis.ticktext) == ["First satellite", "First human in space", "First lunar flyby or<br>impact",
+                                              "First space station"]  # fmt: skip
+    assert fig.layout.xaxis.type == "date"
+    assert plotted(fig) == {
+        "Soviet Union": [("sputnik-1", "1957-10-04"), ("vostok-1", "1961-04-12"), ("luna-1", "1959-01-04"),
+                         ("salyut-1", "1971-04-19")],
+        "United States": [("explorer-1", "1958-02-01"), ("pioneer-4", "1959-03-04"), ("skylab", "1973-05-14")],
+        "China": [("dong-fang-hong-1", "1970-04-24"), ("cn-crew-plan", "2031-01-01"), ("tiangong-1", "2011-09-29")],
+    }  # fmt: skip
+    su, us = (next(t for t in fig.data if t.name == name) for name in ("Soviet Union", "United States"))
+    assert su.y[0] < us.y[0] < 0.5 and su.y[1] == pytest.approx(1 + su.y[0])  # sub-lanes inside each row
+    assert list(su.marker.symbol) == ["circle", "circle", "circle-open-dot", "circle"]  # partial: dotted
+    china = next(t for t in fig.data if t.name == "China")
+    assert list(china.marker.symbol) == ["triangle-up", "triangle-up-open", "triangle-up"]  # a shape per country; planned: hollow
+    ring = next(t for t in fig.data if t.name == "first")
+    assert set(ring.customdata) == {"sputnik-1", "vostok-1", "luna-1", "salyut-1"}
+    assert [t.name for t in fig.data if t.showlegend is not False][-3:] == [
+        "Planned (hollow)", "Partial (dotted)", "World first (ringed)"]  # fmt: skip
+    assert "Partial success; in full: Luna 2, 13 Sep 1959".lower() in su.hovertext[2].lower()
+
+
+def test_every_point_carries_an_event_id(data):
+    df, ds = data
+    ids = set(df["id"])
+    for filters in (Filters(), Filters(align="start")):
+        for trace in figures.figure("race", df, filters, ds).data:
+            xs = [x for x in trace.x if x is not None]
+            assert len(trace.customdata or ()) == len(xs)
+            assert set(trace.customdata or ()) <= ids
+
+
+def test_aligning_moves_the_points_to_years_and_leaves_out_unaligned_countries(data):
+    df, ds = data
+    fig = figures.figure("race", df, Filters(countries=("SU", "US", "RU"), align="start"), ds)
+    assert fig.layout.xaxis.type == "linear"
+    shown = plotted(fig)
+    assert set(shown) == {"Soviet Union", "United States"}
+    assert dict(shown["Soviet Union"])["vostok-1"] == pytest.approx(3.521, abs=0.001)
+    assert dict(shown["United States"])["explorer-1"] == 0
+    assert "Not shown (no first satellite in the data): Russia" in fig.layout.xaxis.title.text
+    assert "years since each country's first satellite" in fig.layout.title.text
+
+
+def test_no_milestones_in_view_gives_an_empty_chart_that_says_so(data):
+    df, ds = data
+    fig = figures.figure("race", df, Filters(statuses=("failed",)), ds)
+    assert fig.data == () and "No events match" in fig.layout.annotations[0].text
+    assert figures.figure("race", df, Filters(countries=("RU",), align="start"), ds).data == ()
+
+
+def test_phone_and_dark_layouts(data):
+    df, ds = data
+    wide, phone = (figures.figure("race", df, Filters(), ds, width=w) for w in (1100, 360))
+    assert phone.layout.height < wide.layout.height
+    assert phone.data[0].marker.size < wide.data[0].marker.size
+    dark = figures.figure("race", df, Filters(), ds, theme="dark")
+    assert dark.layout.paper_bgcolor == figures.THEMES["dark"].background
+
+
+def test_file_names_say_when_the_race_is_aligned():
+    filters = Filters(countries=("SU", "US"), align="start")
+    assert figures.file_stem("race", filters) == "race_SU-US_since-first-satellite"
+    assert figures.file_stem("race", filters.replace(align="date")) == "race_SU-US"
+
+
+def test_the_real_dataset_has_a_race_for_the_six_programmes():
+    loaded = store.load([EVENTS])
+    ds, df = loaded.dataset, frame.to_frame(loaded.dataset)
+    shown = race.of(df, Filters(countries=("SU", "US", "CN", "ESA", "JP", "IN"), align="start"), ds)
+    assert shown.unaligned == ()  # each of them has a first satellite in the data
+    for reach in shown.reaches:
+        assert reach.milestone in reach.event.milestones and reach.country in reach.event.countries
+    fig = figures.figure("race", df, Filters(countries=("SU", "US", "CN", "IN"), align="start"), ds)
+    assert sum(len(t.customdata) for t in fig.data if t.mode == "lines+markers") >= 40

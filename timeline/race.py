@@ -1,0 +1,298 @@
+"""The race view: each country's milestones side by side, by date or by years since its own start.
+
+Everyone who writes about the space race asks who did what first, how long each programme took
+from its first satellite to its first crew, station, landing or sample return, and who is catching
+up. This module answers from the data, with pure functions: ``select`` picks, for each country and
+milestone of the registry, the event that reached it; ``figure`` draws those picks (one row per
+milestone, a sub-lane per country so markers never pile up, each country's markers joined);
+``matrix`` gives the same picks as a table of dates.
+
+The rules, stated once so that chart, table and exports agree:
+
+- An event counts for every milestone it names and every country it lists (a joint event counts
+  for each of its countries).
+- A country reaches a milestone with its earliest achieved or partial event for it. A planned
+  event shows only while the milestone is not reached. Failures never count.
+- The world first of a milestone is the earliest reach of it anywhere in the data, if the data marks
+  that event ``first: true``. Filters change what is shown, never who was first.
+- ``align=start`` measures time in years since each country's own first satellite (its earliest
+  reach of ``first-satellite`` in the whole data). A country without one cannot be aligned; it is
+  left out of the aligned chart and named in a note.
+- Each event stays with the state that carried it out: the Soviet Union and Russia are separate
+  countries, and Russia does not inherit Soviet milestones (``SUCCESSORS`` only adds a note).
+- The country, status, year and world-first filters apply; type and search filters do not (the race
+  compares milestones whatever their type or wording: ``figures.view_filters``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from . import figures, frame
+from .frame import Filters
+from .models import Dataset, Event
+
+ANCHOR = "first-satellite"  # aligned time counts from each country's reach of this milestone
+REACHED = ("achieved", "partial")
+DAYS_PER_YEAR = 365.25
+# successor -> predecessor. Russia continued the Soviet programme after 1991; the data records
+# each event under the state that carried it out, and the view says so whenever either is shown.
+SUCCESSORS = {"RU": "SU"}
+# One marker shape per country (registry order), so countries differ by more than colour.
+COUNTRY_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "pentagon", "hexagon", "triangle-down", "star")
+BAND = 0.72  # share of a milestone row the countries' sub-lanes spread over
+
+
+@dataclass(frozen=True)
+class Reach:
+    """How far ``country`` got with ``milestone``: the event that reached it, or the plan to."""
+
+    milestone: str
+    country: str
+    event: Event
+    world_first: bool = False
+    years: float | None = None  # since the country's first satellite, when the data has one
+    completed_by: Event | None = None  # a later full success, when ``event`` was a partial one
+
+    @property
+    def status(self) -> str:
+        return self.event.status
+
+
+@dataclass(frozen=True)
+class Race:
+    """What the race view shows for one set of filters."""
+
+    milestones: tuple[str, ...]  # registry order: the chart's rows, top to bottom
+    countries: tuple[str, ...]  # registry order: the sub-lanes and the matrix columns
+    reaches: tuple[Reach, ...]  # milestone by milestone, country by country
+    aligned: bool
+    unaligned: tuple[str, ...] = ()  # countries with no first satellite in the data
+
+    def at(self, milestone: str, country: str) -> Reach | None:
+        return next((r for r in self.reaches if (r.milestone, r.country) == (milestone, country)), None)
+
+
+def milestone_order(dataset: Dataset) -> tuple[str, ...]:
+    """Milestone keys by their ``order`` (then key), the race's rows from top to bottom."""
+    return tuple(sorted(dataset.milestones, key=lambda key: (dataset.milestones[key].order, key)))
+
+
+def select(rows: pd.DataFrame, filters: Filters, dataset: Dataset) -> Race:
+    """The race of the events in ``rows`` (what ``frame.apply`` kept for ``filters``).
+
+    Countries are the selected ones, else every country with a milestone in ``rows``.
+    """
+    kept = set(rows["id"])
+    shown = _picks(e for e in dataset.events if e.milestones and e.id in kept)
+    everywhere = _picks((e for e in dataset.events if e.milestones), planned=False)
+    firsts = _world_firsts(everywhere)
+    anchors = {code: event for (code, key), (event, _) in everywhere.items() if key == ANCHOR}
+    selected = set(filters.countries) or {code for code, _ in shown}
+    countries = tuple(code for code in dataset.countries if code in selected)
+    milestones = milestone_order(dataset)
+    reaches = []
+    for key in milestones:
+        for code in countries:
+            if (code, key) not in shown:
+                continue
+            event, completed_by = shown[code, key]
+            anchor = anchors.get(code)
+            years = (event.date.first_day - anchor.date.first_day).days / DAYS_PER_YEAR if anchor else None
+            world_first = event.status in REACHED and firsts.get(key) == event.id
+            reaches.append(Reach(key, code, event, world_first, years, completed_by))
+    aligned = filters.align == "start"
+    unaligned = tuple(code for code in countries if code not in anchors) if aligned else ()
+    return Race(milestones, countries, tuple(reaches), aligned, unaligned)
+
+
+def of(df: pd.DataFrame, filters: Filters, dataset: Dataset) -> Race:
+    """The race for ``filters`` over the whole table (``frame.to_frame``), as ``figure`` draws it."""
+    shown = figures.view_filters("race", filters)
+    return select(frame.apply(df, shown), shown, dataset)
+
+
+def _picks(events: Iterable[Event], planned: bool = True) -> dict[tuple[str, str], tuple[Event, Event | None]]:
+    """(country, milestone) -> (the event that reached it, a later full success after a partial one).
+
+    Where nothing reached a milestone, its earliest plan (when ``planned``).
+    """
+    reached: dict[tuple[str, str], Event] = {}
+    completed: dict[tuple[str, str], Event] = {}
+    plans: dict[tuple[str, str], Event] = {}
+    for event in sorted(events, key=lambda e: (e.date.first_day, e.id)):
+        for key in event.milestones:
+            for code in event.countries:
+                spot = (code, key)
+                if event.status in REACHED:
+                    if reached.setdefault(spot, event).status == "partial" and event.status == "achieved":
+                        completed.setdefault(spot, event)
+                elif event.status == "planned" and planned:
+                    plans.setdefault(spot, event)
+    return {spot: (event, completed.get(spot)) for spot, event in {**plans, **reached}.items()}
+
+
+def _world_firsts(everywhere: dict[tuple[str, str], tuple[Event, Event | None]]) -> dict[str, str]:
+    """milestone -> id of its world first: the earliest reach anywhere, if marked ``first``."""
+    earliest: dict[str, Event] = {}
+    for (_, key), (event, _) in everywhere.items():
+        if key not in earliest or (event.date.first_day, event.id) < (earliest[key].date.first_day, earliest[key].id):
+            earliest[key] = event
+    return {key: event.id for key, event in earliest.items() if event.first}
+
+
+# --- the matrix ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One milestone of one country in the matrix: its text and the event it opens (if any)."""
+
+    reach: Reach | None
+    text: str
+
+
+def cell_text(reach: Reach | None) -> str:
+    """``4 Oct 1957``, ``4 Jan 1959 (partial)``, ``planned 2030`` (dates at their precision), or a dash."""
+    if reach is None:
+        return "–"
+    when = reach.event.date.label()
+    if reach.status == "planned":
+        return f"planned {when}"
+    return f"{when} (partial)" if reach.status == "partial" else when
+
+
+def years_text(years: float | None) -> str:
+    """``+3.5 yr`` after the country's first satellite (``0 yr`` for the satellite itself)."""
+    if years is None:
+        return ""
+    return "0 yr" if abs(years) < 0.05 else f"{years:+.1f} yr"
+
+
+def matrix(race: Race, dataset: Dataset) -> list[tuple[str, list[Cell]]]:
+    """Milestone label -> one cell per country of ``race``, rows in registry order."""
+    return [
+        (dataset.milestones[key].label, [Cell(reach, cell_text(reach)) for reach in (race.at(key, c) for c in race.countries)])
+        for key in race.milestones
+    ]
+
+
+def notes(race: Race, dataset: Dataset) -> list[str]:
+    """What the view must say about what it leaves out or keeps apart."""
+    names = {code: c.name for code, c in dataset.countries.items()}
+    out = []
+    if race.unaligned:
+        out.append(f"Not in the aligned chart (no first satellite in the data): {', '.join(names[c] for c in race.unaligned)}.")
+    for successor, predecessor in SUCCESSORS.items():
+        if {successor, predecessor} & set(race.countries) and {successor, predecessor} <= set(names):
+            out.append(
+                f"{names[successor]} continued the {names[predecessor]}'s programme after 1991. Each event stays with "
+                f"the state that carried it out, so {names[predecessor]} milestones are not counted for {names[successor]}."
+            )
+    return out
+
+
+# --- the chart ------------------------------------------------------------------------------------
+
+
+def figure(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: figures.Look) -> go.Figure:
+    """One row per milestone, time across; a sub-lane per country, its markers joined in row order.
+
+    Filled: achieved; dotted: partial; hollow: planned; ringed: the world first. ``align=start``
+    plots years since each country's first satellite instead of dates.
+    """
+    race = select(rows, filters, dataset)
+    theme, narrow = look.theme, look.narrow
+    what = "years since each country's first satellite" if race.aligned else "milestones by date"
+    layout = figures._layout(filters.replace(countries=race.countries), look, what)
+    plotted = [r for r in race.reaches if r.years is not None or not race.aligned]
+    if not plotted:
+        layout["height"] = 320
+        return figures._empty(layout, theme)
+    countries = [c for c in race.countries if any(r.country == c for r in plotted)]
+    colors = figures.country_colors(dataset)
+    symbols = {code: COUNTRY_SYMBOLS[i % len(COUNTRY_SYMBOLS)] for i, code in enumerate(dataset.countries)}
+    row = {key: i for i, key in enumerate(race.milestones)}
+    step = BAND / len(countries)
+    size = 10 if narrow else 11
+    data, firsts = [], []
+    for k, code in enumerate(countries):
+        mine = [r for r in plotted if r.country == code]
+        offset = (k - (len(countries) - 1) / 2) * step
+        x = [_x(r, race.aligned) for r in mine]
+        y = [row[r.milestone] + offset for r in mine]
+        color = colors[code]
+        data.append({
+            "type": "scatter", "mode": "lines+markers", "name": dataset.countries[code].name, "legendgroup": code,
+            "x": x, "y": y, "customdata": [r.event.id for r in mine], "cliponaxis": False,
+            "hovertext": [_hover(r, dataset) for r in mine], "hovertemplate": "%{hovertext}<extra></extra>",
+            "line": {"color": figures._alpha(color, 0.45), "width": 1.5},
+            "marker": {"symbol": [symbols[code] + figures.STATUS_SYMBOL[r.status] for r in mine], "size": size,
+                       "color": color, "opacity": 1, "line": {"color": color, "width": 1.8}},
+        })  # fmt: skip
+        firsts += [(xi, yi, r.event.id) for xi, yi, r in zip(x, y, mine) if r.world_first]
+    if firsts:
+        xs, ys, ids = zip(*firsts)
+        data.append({
+            "type": "scatter", "mode": "markers", "name": "first", "showlegend": False, "hoverinfo": "skip",
+            "x": list(xs), "y": list(ys), "customdata": list(ids), "cliponaxis": False,
+            "marker": {"symbol": "circle-open", "size": size + 10, "color": theme.text, "line": {"color": theme.text, "width": 1.4}},
+        })  # fmt: skip
+    statuses = pd.DataFrame({"type": None, "status": [r.status for r in plotted], "first": [r.world_first for r in plotted]})
+    data += figures._key(statuses, filters.replace(lanes="country"), dataset, {}, theme)  # status and world-first keys
+    labels = [dataset.milestones[m].label for m in race.milestones]
+    names = [t["name"] for t in data if t.get("showlegend", True)]
+    lane = (9 if narrow else 12) * len(countries) + 12
+    layout["height"] = 118 + max(lane, 30) * len(labels) + look.legend_height(names)
+    layout["yaxis"].update(
+        tickvals=list(range(len(labels))), ticktext=[figures._wrap(label, 14 if narrow else 22) for label in labels],
+        range=[len(labels) - 0.5, -0.5], showgrid=False, fixedrange=True, ticks="", automargin=True, title=None,
+    )  # fmt: skip
+    layout["shapes"] = [
+        {"type": "rect", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": i - 0.5, "y1": i + 0.5,
+         "fillcolor": theme.grid, "opacity": 0.4, "line": {"width": 0}, "layer": "below"}
+        for i in range(0, len(labels), 2)
+    ]  # fmt: skip
+    xs = [v for trace in data[: len(countries)] for v in trace["x"]]
+    if race.aligned:
+        lo, hi = min(0.0, min(xs)), max(xs)
+        pad = max(1.0, (hi - lo) * 0.04)
+        title = "Years since the country's first satellite"
+        if race.unaligned:
+            names_left = ", ".join(dataset.countries[c].name for c in race.unaligned)
+            title += f"<br><span style='font-size:0.85em'>Not shown (no first satellite in the data): {figures._text(names_left)}</span>"
+        layout["xaxis"].update(type="linear", range=[lo - pad, hi + pad], zeroline=True, zerolinecolor=theme.muted, zerolinewidth=1,
+                               title={"text": title, "font": {"size": 12 if narrow else 13}})  # fmt: skip
+    else:
+        starts = pd.to_datetime(pd.Series(xs))
+        layout["xaxis"].update(type="date", range=figures._date_range(pd.DataFrame({"start": starts, "stop": starts})))
+    layout.update(hovermode="closest", dragmode="zoom")
+    layout["legend"].update(traceorder="normal")
+    return go.Figure({"data": data, "layout": layout}, _validate=False)
+
+
+def _x(reach: Reach, aligned: bool) -> float | str:
+    return round(reach.years, 3) if aligned else str(reach.event.date.first_day)
+
+
+def _hover(reach: Reach, dataset: Dataset) -> str:
+    """Title; country and milestone; date at its precision and the years since the first satellite."""
+    event = reach.event
+    lines = [f"<b>{figures._text(event.title)}</b>",
+             f"{figures._text(dataset.countries[reach.country].name)} · {figures._text(dataset.milestones[reach.milestone].label)}"]  # fmt: skip
+    when = event.date.label()
+    if reach.years is not None and reach.milestone != ANCHOR:
+        when += f" · {abs(reach.years):.1f} years {'after' if reach.years >= 0 else 'before'} its first satellite"
+    lines.append(when)
+    if reach.status == "planned":
+        lines.append("planned")
+    elif reach.status == "partial":
+        done = reach.completed_by
+        lines.append("partial success" + (f"; in full: {figures._text(done.title)}, {done.date.label()}" if done else ""))
+    if reach.world_first:
+        lines.append("world first")
+    return "<br>".join(lines)
