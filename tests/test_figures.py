@@ -10,6 +10,7 @@ import pytest
 from timeline import figures, frame, store
 from timeline.dates import PartialDate
 from timeline.frame import Filters
+from timeline.models import SYMBOLS
 
 from .conftest import EVENTS
 
@@ -75,17 +76,27 @@ def data(tmp_path_factory):
     return frame.to_frame(loaded.dataset), loaded.dataset
 
 
+def lane_names(fig) -> list[str]:
+    """The lanes top to bottom: lanes are numbered, their names are the y tick labels."""
+    return [label.replace("<br>", " ") for label in fig.layout.yaxis.ticktext]
+
+
 def plotted(fig) -> list[tuple[str, str]]:
     """(event id, lane) of every mark of the main traces (events and spans), sorted."""
+    names = lane_names(fig)
     marks = []
     for trace in fig.data:
         if trace.name in ("Events", "Spans"):
-            marks += [(cd[0] if isinstance(cd, (list, tuple)) else cd, lane) for cd, lane in zip(trace.customdata, trace.y)]
+            marks += [(cd, names[int(y)]) for cd, y in zip(trace.customdata, trace.y)]
     return sorted(set(marks))
 
 
-def events_trace(fig):
-    return next(t for t in fig.data if t.name == "Events")
+def mark(fig, event_id, name="Events"):
+    """The trace holding ``event_id`` and the point's index in it."""
+    for trace in fig.data:
+        if trace.name == name and event_id in trace.customdata:
+            return trace, list(trace.customdata).index(event_id)
+    raise AssertionError(f"{event_id} is not plotted")
 
 
 def test_timeline_plots_every_event_in_each_of_its_countries_lanes(data):
@@ -95,7 +106,7 @@ def test_timeline_plots_every_event_in_each_of_its_countries_lanes(data):
         ("sputnik-1", "Soviet Union"), ("vanguard-tv3", "United States"), ("dongfanghong-1", "China"),
         ("zarya", "Russia"), ("zarya", "United States"), ("crewed-cn-2030", "China"),
     ])  # fmt: skip
-    assert list(fig.layout.yaxis.categoryarray) == ["Soviet Union", "Russia", "United States", "China"]
+    assert lane_names(fig) == ["Soviet Union", "Russia", "United States", "China"]
 
 
 def test_every_point_of_every_trace_carries_an_event_id(data):
@@ -118,14 +129,12 @@ def test_lanes_by_type_put_each_event_once_coloured_by_its_first_selected_countr
     df, ds = data
     fig = figures.figure("timeline", df, Filters(lanes="type"), ds)
     assert [lane for _, lane in plotted(fig)].count("Space station") == 1
-    assert list(fig.layout.yaxis.categoryarray) == ["Satellite", "Crewed flight", "Space station"]
+    assert lane_names(fig) == ["Satellite", "Crewed flight", "Space station"]
     colors = figures.country_colors(ds)
     only_us = figures.figure("timeline", df, Filters(lanes="type", countries=("US",)), ds)
-    trace = events_trace(only_us)
-    zarya = list(trace.customdata).index("zarya")
-    assert trace.marker.color[zarya] == colors["US"]
-    trace = events_trace(fig)
-    assert trace.marker.color[list(trace.customdata).index("zarya")] == colors["RU"]
+    assert mark(only_us, "zarya", "Spans")[0].marker.line.color[mark(only_us, "zarya", "Spans")[1]] == colors["US"]
+    assert mark(fig, "zarya", "Spans")[0].marker.line.color[mark(fig, "zarya", "Spans")[1]] == colors["RU"]
+    assert mark(fig, "sputnik-1")[0].marker.color == colors["SU"]
 
 
 def test_filters_are_applied_by_figure(data):
@@ -139,14 +148,29 @@ def test_filters_are_applied_by_figure(data):
 def test_status_and_firsts_change_the_marks(data):
     df, ds = data
     fig = figures.figure("timeline", df, Filters(), ds)
-    trace = events_trace(fig)
-    symbol = dict(zip(trace.customdata, trace.marker.symbol))
-    assert symbol["sputnik-1"] == "circle"
-    assert symbol["crewed-cn-2030"] == "star-open"  # planned: hollow
+    trace, i = mark(fig, "sputnik-1")
+    assert trace.marker.symbol[i] == figures.SYMBOL_CODES["circle"]
+    trace, i = mark(fig, "crewed-cn-2030")
+    assert trace.marker.symbol[i] == figures.SYMBOL_CODES["star"] + 100  # planned: hollow ("star-open")
     overlays = {t.name: list(t.customdata) for t in fig.data if t.name in ("first", "failed")}
     assert overlays == {"first": ["sputnik-1"], "failed": ["vanguard-tv3"]}
-    size = dict(zip(trace.customdata, trace.marker.size))
-    assert size["sputnik-1"] > size["dongfanghong-1"]
+    assert mark(fig, "sputnik-1")[0].marker.size == 15  # the only Soviet event is a first: one size
+    trace, i = mark(fig, "dongfanghong-1")
+    assert trace.marker.size == 11
+
+
+def test_symbol_codes_are_plotlys_own_numbers():
+    import json
+    from pathlib import Path
+
+    import plotly
+
+    table = json.loads((Path(plotly.__file__).parent / "validators" / "_validators.json").read_text())
+    values = table["scatter.marker.symbol"]["params"]["values"]
+    plotly_codes = {values[i + 2]: values[i] for i in range(0, len(values), 3)}
+    assert figures.SYMBOL_CODES == {name: plotly_codes[name] for name in figures.SYMBOL_CODES}
+    assert set(figures.SYMBOL_CODES) == set(SYMBOLS)
+    assert plotly_codes["circle-open"] == 100 and plotly_codes["circle-open-dot"] == 300
 
 
 def test_events_with_an_end_are_bars_over_their_span(data):
@@ -166,13 +190,15 @@ def pd_date(text):
 
 def test_hover_shows_the_date_at_its_precision_and_never_html_from_the_data(data):
     df, ds = data
-    trace = events_trace(figures.figure("timeline", df, Filters(), ds))
-    hover = dict(zip(trace.customdata, trace.hovertext))
-    assert "4 Oct 1957" in hover["sputnik-1"]
-    assert "Dec 1957" in hover["vanguard-tv3"]
-    assert "Vanguard &lt;b&gt;TV3&lt;/b&gt; &amp; co" in hover["vanguard-tv3"]
-    assert "<b>TV3" not in hover["vanguard-tv3"]
-    assert "20 Nov 1998 – 2024<br>" in hover["zarya"]
+    fig = figures.figure("timeline", df, Filters(), ds)
+    trace, i = mark(fig, "sputnik-1")
+    assert trace.text[i] == "4 Oct 1957 · Satellite · world first"
+    assert trace.hovertemplate == "<b>%{hovertext}</b><br>%{text}<br>Soviet Union<extra></extra>"
+    trace, i = mark(fig, "vanguard-tv3")
+    assert trace.text[i] == "Dec 1957 · Satellite · failed"
+    assert trace.hovertext[i] == "Vanguard &lt;b&gt;TV3&lt;/b&gt; &amp; co"
+    trace, i = mark(fig, "zarya", "Spans")
+    assert trace.text[i].startswith("20 Nov 1998 – 2024 · Space station · with ")
 
 
 def test_colours_come_from_the_registry_else_a_colour_blind_safe_palette(data):
@@ -213,7 +239,9 @@ def test_themes_change_the_chrome_only(data):
     light = figures.figure("timeline", df, Filters(), ds)
     dark = figures.figure("timeline", df, Filters(), ds, theme="dark")
     assert light.layout.paper_bgcolor != dark.layout.paper_bgcolor
-    assert events_trace(light).marker.color == events_trace(dark).marker.color
+    assert [t.marker.color for t in light.data if t.name == "Events"] == [
+        t.marker.color for t in dark.data if t.name == "Events"
+    ]
 
 
 def test_unknown_view_or_theme_is_a_value_error(data):
@@ -260,6 +288,7 @@ def test_many_points_switch_the_scatter_to_webgl_and_keep_few_traces(data, monke
     df, ds = data
     monkeypatch.setattr(figures, "GL_POINTS", 3)
     fig = figures.figure("timeline", df, Filters(), ds)
-    assert events_trace(fig).type == "scattergl"
+    assert {t.type for t in fig.data if t.name == "Events"} == {"scattergl"}
     assert {t.name: t.type for t in fig.data if t.customdata}["first"] == "scattergl"
-    assert len([t for t in fig.data if t.customdata]) == 4  # spans, events, firsts, failures: never per event
+    # spans, one trace of events per country colour, firsts, failures: never one per event
+    assert [t.name for t in fig.data if t.customdata] == ["Spans"] + ["Events"] * 4 + ["first", "failed"]

@@ -32,6 +32,15 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#9
 GL_POINTS = 2000  # above this many points the scatter is drawn with WebGL (Scattergl)
 DECADES_AFTER_YEARS = 40  # the activity view counts per decade when the events span more years
 STATUS_SYMBOL = {"achieved": "", "planned": "-open", "partial": "-open-dot", "failed": ""}
+STATUS_CODE = {"achieved": 0, "planned": 100, "partial": 300, "failed": 0}  # the same, as plotly's numbers
+# plotly's number for each symbol a type may use (numbers are shorter on the wire than names)
+SYMBOL_CODES = {
+    "circle": 0, "square": 1, "diamond": 2, "cross": 3, "x": 4, "triangle-up": 5, "triangle-down": 6,
+    "triangle-left": 7, "triangle-right": 8, "pentagon": 13, "hexagon": 14, "hexagon2": 15, "octagon": 16,
+    "star": 17, "hexagram": 18, "star-triangle-up": 19, "star-square": 21, "star-diamond": 22,
+    "diamond-tall": 23, "diamond-wide": 24, "hourglass": 25, "bowtie": 26, "asterisk": 35, "hash": 36, "y-up": 37,
+}  # fmt: skip
+HOVER = "<b>%{hovertext}</b><br>%{text}<extra></extra>"
 STATUS_LABEL = {"planned": "Planned (hollow)", "partial": "Partial (dotted)", "failed": "Failed (crossed)"}
 FIRST_LABEL = "World first (ringed)"
 
@@ -166,47 +175,59 @@ def _lane_names(marks: pd.DataFrame) -> list[str]:
 
 
 def timeline(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look) -> go.Figure:
-    """One lane per country (or type); symbol by type, colour by country, status by fill."""
+    """One lane per country (or type); symbol by type, colour by country, status by fill.
+
+    Lean on the wire (the app sends this figure on every filter change, and datasets run to
+    tens of thousands of events): one trace of points per colour, so colour, country and the
+    hover's last line are said once per trace; lanes are numbers with the names as tick labels;
+    symbols are plotly's numeric codes; each point carries only its date, lane, id, title and one
+    line of detail. Overlays and spans add little: firsts and failures are rare, spans too.
+    """
     marks = placed(rows, filters, dataset)
     lanes = _lane_names(marks)
     layout = _layout(filters, look, f"{len(rows)} event{'s' * (len(rows) != 1)}")
     layout["height"] = 320
     if marks.empty:
         return _empty(layout, look.theme)
-    symbols = type_symbols(dataset)
-    ids = marks["id"].tolist()
-    x = marks["start"].dt.strftime("%Y-%m-%d").tolist()
-    y = marks["lane"].tolist()
-    hover = _hover(marks, dataset)
-    shape = [symbols[t] + STATUS_SYMBOL[s] for t, s in zip(marks["type"], marks["status"])]
-    size = [15 if f else 11 for f in marks["first"]]
+    marks["y"] = marks["lane"].map({lane: i for i, lane in enumerate(lanes)})
+    marks["x"] = marks["start"].dt.strftime("%Y-%m-%d")
+    codes = {key: SYMBOL_CODES[name] for key, name in type_symbols(dataset).items()}
+    marks["symbol"] = [codes[t] + STATUS_CODE[s] for t, s in zip(marks["type"], marks["status"])]
+    marks["title_text"] = [_text(t) for t in marks["title"]]
+    marks["detail"] = _details(marks, dataset, filters)
     scatter = "scattergl" if len(marks) > GL_POINTS else "scatter"
+    names = {code: c.name for code, c in dataset.countries.items()}
     data = []
     spans = marks[marks["end"] != ""]
     if not spans.empty:
         days = (spans["stop"] - spans["start"]).dt.days + 1
         data.append({
             "type": "bar", "orientation": "h", "name": "Spans", "showlegend": False,
-            "y": spans["lane"].tolist(), "base": spans["start"].dt.strftime("%Y-%m-%d").tolist(),
-            "x": (days * 86_400_000).tolist(), "width": 0.34, "customdata": spans["id"].tolist(),
-            "hovertext": [hover[i] for i in spans.index], "hovertemplate": "%{hovertext}<extra></extra>",
+            "y": spans["y"].tolist(), "base": spans["x"].tolist(), "x": (days * 86_400_000).tolist(),
+            "width": 0.34, "customdata": spans["id"].tolist(), "hovertext": spans["title_text"].tolist(),
+            "text": spans["detail"].tolist(), "textposition": "none", "hovertemplate": HOVER,
             "marker": {"color": [_alpha(c, 0.2 if s == "planned" else 0.55) for c, s in zip(spans["color"], spans["status"])],
                        "line": {"color": spans["color"].tolist(), "width": 1.5}},
         })  # fmt: skip
-    data.append({
-        "type": scatter, "mode": "markers", "name": "Events", "showlegend": False,
-        "x": x, "y": y, "customdata": ids, "hovertext": hover, "hovertemplate": "%{hovertext}<extra></extra>",
-        "marker": {"symbol": shape, "size": size, "color": marks["color"].tolist(), "opacity": 1,
-                   "line": {"color": marks["color"].tolist(), "width": 1.6}},
-    })  # fmt: skip
-    data += _overlays(marks, ids, x, y, scatter, look.theme)
-    key = _key(marks, filters, dataset, symbols, look.theme)
+    for country, group in marks.groupby("country", sort=False):
+        color = group["color"].iat[0]
+        sizes = [15 if f else 11 for f in group["first"]]
+        data.append({
+            "type": scatter, "mode": "markers", "name": "Events", "showlegend": False, "meta": country,
+            "x": group["x"].tolist(), "y": group["y"].tolist(), "customdata": group["id"].tolist(),
+            "hovertext": group["title_text"].tolist(), "text": group["detail"].tolist(),
+            "hovertemplate": HOVER.replace("<extra>", f"<br>{_text(names[country])}<extra>"),
+            "marker": {"symbol": group["symbol"].tolist(), "size": sizes if len(set(sizes)) > 1 else sizes[0],
+                       "color": color, "opacity": 1, "line": {"color": color, "width": 1.6}},
+        })  # fmt: skip
+    data += _overlays(marks, scatter, look.theme)
+    key = _key(marks, filters, dataset, type_symbols(dataset), look.theme)
     data += key
     lane_height = 34 if look.narrow else 46
     layout["height"] = 130 + lane_height * max(len(lanes), 2) + look.legend_height([entry["name"] for entry in key])
     layout["xaxis"].update(type="date", range=_date_range(marks))
     layout["yaxis"].update(
-        type="category", categoryorder="array", categoryarray=lanes, autorange="reversed", tickvals=lanes,
+        type="linear", range=[len(lanes) - 0.5, -0.5], tickmode="array", tickvals=list(range(len(lanes))),
         ticktext=_lane_labels(marks, lanes, filters, look),
         fixedrange=True, showgrid=True, ticks="", automargin=True, title=None,
     )  # fmt: skip
@@ -232,7 +253,7 @@ def activity(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look)
         bins = per_bin.index.get_level_values("bin").tolist()
         label = [f"{b}s" if by_decade else str(b) for b in bins]
         data.append({
-            "type": "bar", "name": lane, "x": bins, "y": per_bin.tolist(), "marker": {"color": color},
+            "type": "bar", "name": _text(lane), "x": bins, "y": per_bin.tolist(), "marker": {"color": color},
             "width": 8 if by_decade else 0.8, "customdata": label,
             "hovertemplate": f"{_text(lane)}<br>%{{customdata}}: %{{y}} event(s)<extra></extra>",
         })  # fmt: skip
@@ -299,19 +320,18 @@ def _empty(layout: dict, theme: Theme) -> go.Figure:
     return go.Figure({"data": [], "layout": layout}, _validate=False)
 
 
-def _overlays(marks: pd.DataFrame, ids: list, x: list, y: list, scatter: str, theme: Theme) -> list[dict]:
+def _overlays(marks: pd.DataFrame, scatter: str, theme: Theme) -> list[dict]:
     """A ring around world firsts and a cross over failures: one trace each, not one per event."""
     out = []
     for mask, symbol, size, name in (
         (marks["first"], "circle-open", 23, "first"),
         (marks["status"] == "failed", "x-thin-open", 13, "failed"),
     ):
-        index = [i for i, keep in enumerate(mask.tolist()) if keep]
-        if index:
+        picked = marks[mask]
+        if not picked.empty:
             out.append({
                 "type": scatter, "mode": "markers", "name": name, "showlegend": False, "hoverinfo": "skip",
-                "x": [x[i] for i in index], "y": [y[i] for i in index],
-                "customdata": [ids[i] for i in index],
+                "x": picked["x"].tolist(), "y": picked["y"].tolist(), "customdata": picked["id"].tolist(),
                 "marker": {"symbol": symbol, "size": size, "color": theme.text, "line": {"color": theme.text, "width": 1.6}},
             })  # fmt: skip
     return out
@@ -322,7 +342,7 @@ def _key(marks: pd.DataFrame, filters: Filters, dataset: Dataset, symbols: dict[
 
     def entry(name: str, symbol: str, color: str = theme.muted, size: int = 11) -> dict:
         return {
-            "type": "scatter", "mode": "markers", "name": name, "x": [None], "y": [None], "hoverinfo": "skip",
+            "type": "scatter", "mode": "markers", "name": _text(name), "x": [None], "y": [None], "hoverinfo": "skip",
             "marker": {"symbol": symbol, "size": size, "color": color, "line": {"color": color, "width": 1.6}},
         }  # fmt: skip
 
@@ -343,15 +363,22 @@ def _key(marks: pd.DataFrame, filters: Filters, dataset: Dataset, symbols: dict[
     return out
 
 
-def _hover(marks: pd.DataFrame, dataset: Dataset) -> list[str]:
-    """Short hover texts: the title, the date at its precision, type, countries and status."""
-    names = {code: _text(c.name) for code, c in dataset.countries.items()}
+def _details(marks: pd.DataFrame, dataset: Dataset, filters: Filters) -> list[str]:
+    """Each mark's hover line under its title: the date at its precision, the type, and what else
+    matters (other countries of a joint event, a status other than achieved, a world first)."""
+    names = {code: c.name for code, c in dataset.countries.items()}
+    columns = ("date_label", "end_label", "countries", "country", "type_label", "status", "first")
     out = []
-    columns = ("title", "date_label", "end_label", "countries", "type_label", "status", "first")
-    for title, date, end, countries, kind, status, first in zip(*(marks[c].tolist() for c in columns)):
-        when = f"{date} – {end}" if end else date
-        extra = ("" if status == "achieved" else f" · {status}") + (" · world first" if first else "")
-        out.append(f"<b>{_text(title)}</b><br>{when}<br>{_text(kind)} · {', '.join(names[c] for c in countries)}{extra}")
+    for date, end, countries, country, kind, status, first in zip(*(marks[c].tolist() for c in columns)):
+        parts = [f"{date} – {end}" if end else date, kind]
+        others = [names[c] for c in countries if c != country]
+        if others:
+            parts.append(("with " if filters.lanes == "country" else "also ") + ", ".join(others))
+        if status != "achieved":
+            parts.append(status)
+        if first:
+            parts.append("world first")
+        out.append(_text(" · ".join(parts)))
     return out
 
 
