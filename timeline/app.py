@@ -91,7 +91,7 @@ def create_app(paths: Sequence[str | os.PathLike], *, poll_ms: int = POLL_MS) ->
     data = LiveData(paths)
     app = Dash(
         __name__, title="Space programme timeline", assets_folder=str(assets_path()),
-        serve_locally=True, update_title=None,
+        serve_locally=True, update_title=None, compress=True,  # gzip: charts shrink ~8x on the wire
     )  # fmt: skip
     app.server.extensions["timeline"] = data  # the CLI and WSGI hosts can warm or inspect it
     data.current()  # read the files now, not on the first page load
