@@ -18,9 +18,9 @@ from urllib.parse import parse_qsl, urlencode
 from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from . import figures, frame, tables
+from . import figures, frame, server, tables
 from .frame import VIEWS, Filters
-from .live import LiveData, Snapshot
+from .live import SETTLE_S, LiveData, Snapshot
 from .models import STATUSES, Dataset
 
 # --- component ids ----------------------------------------------------------------------------
@@ -88,7 +88,7 @@ def assets_path() -> Path:
 
 def create_app(paths: Sequence[str | os.PathLike], *, poll_ms: int = POLL_MS) -> Dash:
     """The Dash app serving the events of ``paths`` (merged, reloaded when they change)."""
-    data = LiveData(paths)
+    data = LiveData(paths, settle_s=SETTLE_S)  # a file being saved is read once whole
     app = Dash(
         __name__, title="Space programme timeline", assets_folder=str(assets_path()),
         serve_locally=True, update_title=None, compress=True,  # gzip: charts shrink ~8x on the wire
@@ -97,6 +97,7 @@ def create_app(paths: Sequence[str | os.PathLike], *, poll_ms: int = POLL_MS) ->
     data.current()  # read the files now, not on the first page load
     app.layout = lambda: layout(data.current(), poll_ms)
     register_callbacks(app, data)
+    server.harden(app, data)  # security headers, body limit, /healthz, request logs
     return app
 
 

@@ -86,12 +86,16 @@ def schema_text() -> str:
 @FILES
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
 @click.option("--port", default=8050, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
-def serve(files: tuple[Path, ...], host: str, port: int) -> None:
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes; above 1, gunicorn serves (for many readers).")
+def serve(files: tuple[Path, ...], host: str, port: int, workers: int) -> None:
     """Browse the events in a web app at http://HOST:PORT/.
 
     Several FILEs merge into one dataset. Edits to them show on the next page load or
     interaction; while a file is invalid the page keeps the last good data and lists the errors.
+    GET /healthz answers 200 while data is served, 503 when none could be loaded. SIGTERM stops it.
     """
+    from . import server
     from .app import create_app  # Dash loads only when serving
 
     try:  # say so in one line, before Dash starts, if the address is taken or wrong
@@ -105,7 +109,7 @@ def serve(files: tuple[Path, ...], host: str, port: int) -> None:
     for problem in app.server.extensions["timeline"].current().errors:  # the page shows them too
         click.echo(str(problem), err=True)
     click.echo(f"Serving {', '.join(map(str, paths))} on http://{host}:{port}/ (Ctrl+C to stop)")
-    app.run(host=host, port=port, debug=False)
+    server.serve(app, host, port, workers)
 
 
 @main.command("export")

@@ -4,12 +4,20 @@ Each request asks ``LiveData.current()``: a ``stat`` of every file (cheap) decid
 them again with ``store.load``. A bad edit keeps the last good dataset and carries the errors, so
 the page can say what is wrong while it keeps working; fixing the file clears them. The cache is
 per process and guarded by a lock, so several threads or worker processes can each hold one.
+
+Files are edited under a running server, so a read must never adopt a half-written file. While good
+data is on show, a file changed less than ``settle_s`` ago is not read yet (an editor may be between
+its truncate and its last write), and a read during which a file changed is thrown away. Only
+regular files and folders are read: opening a named pipe would block the server.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import stat
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -19,6 +27,7 @@ import pandas as pd
 from . import frame, store
 from .models import Dataset
 
+SETTLE_S = 0.5  # what the app waits after a change; writers finish within milliseconds
 
 @dataclass(frozen=True)
 class Snapshot:
@@ -37,8 +46,9 @@ class Snapshot:
 class LiveData:
     """The dataset of ``paths``, read again whenever a file's mtime or size changes."""
 
-    def __init__(self, paths: Sequence[str | os.PathLike]) -> None:
+    def __init__(self, paths: Sequence[str | os.PathLike], *, settle_s: float = 0.0) -> None:
         self.paths = tuple(Path(p) for p in paths)
+        self.settle_ns = int(settle_s * 1e9)
         self._lock = threading.Lock()
         self._signature: tuple | None = None
         self._snapshot = Snapshot(None, None, (), "")
@@ -46,9 +56,12 @@ class LiveData:
     def current(self) -> Snapshot:
         signature = self._stat()
         with self._lock:
-            if signature != self._signature:
-                self._signature = signature
-                self._snapshot = self._read(self._snapshot)
+            if signature != self._signature and (not self._snapshot.ok or self._settled(signature)):
+                read = self._read(self._snapshot, signature)
+                if self._stat() == signature:  # no writer touched the files while they were read
+                    self._signature, self._snapshot = signature, read
+                elif not self._snapshot.ok:  # nothing good to keep: show it, read again next time
+                    self._snapshot = read
             return self._snapshot
 
     def _stat(self) -> tuple:
@@ -56,12 +69,25 @@ class LiveData:
         for path in self.paths:
             try:
                 info = path.stat()
-                out.append((info.st_mtime_ns, info.st_size, info.st_ino))
+                out.append((info.st_mtime_ns, info.st_size, info.st_ino, stat.S_IFMT(info.st_mode)))
             except OSError as exc:
                 out.append((type(exc).__name__,))
         return tuple(out)
 
-    def _read(self, last: Snapshot) -> Snapshot:
+    def _settled(self, signature: tuple) -> bool:
+        """No file changed within ``settle_s`` of now (a far-future mtime counts as settled)."""
+        now = time.time_ns()
+        return all(len(s) == 1 or abs(now - s[0]) >= self.settle_ns for s in signature)
+
+    def _read(self, last: Snapshot, signature: tuple) -> Snapshot:
+        special = [
+            store.Problem(str(path), 1, 1, "not a regular file (a pipe or a device); expected a YAML file")
+            for path, s in zip(self.paths, signature)
+            if len(s) > 1 and not (stat.S_ISREG(s[3]) or stat.S_ISDIR(s[3]))
+        ]  # fmt: skip
+        if special:
+            version = hashlib.sha256(repr(signature).encode()).hexdigest()[:10]
+            return Snapshot(last.dataset, last.df, tuple(special), version)
         loaded = store.load(self.paths)
         if loaded.ok:
             return Snapshot(loaded.dataset, frame.to_frame(loaded.dataset), (), loaded.version)

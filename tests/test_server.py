@@ -1,0 +1,161 @@
+"""``timeline serve`` for real: both modes in their own process, /healthz, logs, SIGTERM, load.
+
+The servers run as the command runs them (``python -m timeline serve``) on a free loopback port;
+``bench/load.py`` starts them and drives the load, so the test and the benchmark are one code path.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import logging
+import re
+import signal
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from timeline import server
+from timeline.app import create_app
+from timeline.cli import main
+from timeline.live import LiveData
+
+from .conftest import ROOT
+from .test_figures import FIXTURE
+
+
+def _bench_load():
+    """``bench/load.py`` as a module (bench/ is scripts, not a package)."""
+    spec = importlib.util.spec_from_file_location("bench_load", ROOT / "bench" / "load.py")
+    module = sys.modules.setdefault("bench_load", importlib.util.module_from_spec(spec))
+    spec.loader.exec_module(module)
+    return module
+
+
+load = _bench_load()
+
+
+@pytest.fixture
+def events_file(tmp_path) -> Path:
+    path = tmp_path / "events.yaml"
+    path.write_text(FIXTURE, encoding="utf-8")
+    return path
+
+
+def get(url: str) -> tuple[int, dict, str]:
+    """Status, headers and body of a GET, whatever the status."""
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read().decode()
+
+
+def listening(port: int) -> set[str]:
+    """The local addresses with a socket listening on ``port`` (from /proc/net/tcp and tcp6)."""
+    out = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, port_hex = local.split(":")
+            if state == "0A" and int(port_hex, 16) == port:  # 0A: LISTEN
+                out.add(address)
+    return out
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_serve_binds_loopback_logs_each_request_and_stops_cleanly_on_sigterm(events_file, workers):
+    with load.serving([events_file], workers) as running:
+        port = int(running.url.rsplit(":", 1)[1])
+        assert listening(port) == {"0100007F"}  # 127.0.0.1 only, unless --host says otherwise
+        status, headers, body = get(running.url + "/healthz?probe=1")
+        assert status == 200 and json.loads(body) == {
+            "status": "ok", "version": json.loads(body)["version"], "events": 5, "errors": []
+        }  # fmt: skip
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert get(running.url + "/")[0] == 200
+        if workers > 1:
+            assert len(running.children()) == workers
+        running.proc.send_signal(signal.SIGTERM)
+        assert running.proc.wait(timeout=15) == 0
+        log = running.log()
+    lines = [line for line in log.splitlines() if "timeline.access" in line]
+    assert len([line for line in lines if '"GET /healthz?probe=1 HTTP/1.1" 200 ' in line]) == 1, log
+    assert re.search(r'\[INFO\] timeline\.access: 127\.0\.0\.1 "GET / HTTP/1\.1" 200 \d+ [\d.]+ms$', "\n".join(lines), re.M)
+    assert "Traceback" not in log
+    if workers > 1:
+        assert "Using worker: gthread" in log and "Shutting down: Master" in log
+
+
+def test_serve_workers_must_be_at_least_one(runner, events_file):
+    result = runner.invoke(main, ["serve", str(events_file), "--workers", "0"])
+    assert result.exit_code == 2 and "Invalid value for '--workers'" in result.output
+
+
+def test_healthz_is_ok_then_stale_with_the_errors_then_ok_again(events_file):
+    client = create_app([events_file]).server.test_client()
+    ok = client.get("/healthz")
+    assert ok.status_code == 200 and ok.headers["Cache-Control"] == "no-store"
+    assert ok.get_json() == {"status": "ok", "version": ok.get_json()["version"], "events": 5, "errors": []}
+    events_file.write_text(FIXTURE.replace("date: 1970-04-24", "date: 1970-04-31"), encoding="utf-8")
+    data = LiveData([events_file])  # no settling: the app waits half a second for a writer to finish
+    body, status = server.health(data)
+    assert status == 503 and body["status"] == "error"  # this cache never had good data
+    events_file.write_text(FIXTURE, encoding="utf-8")
+    assert server.health(data) == ({"status": "ok", "version": ok.get_json()["version"], "events": 5, "errors": []}, 200)
+    events_file.write_text(FIXTURE.replace("date: 1970-04-24", "date: 1970-04-31"), encoding="utf-8")
+    body, status = server.health(data)
+    assert status == 200 and body["status"] == "stale" and body["events"] == 5
+    assert body["errors"] == [f"{events_file}:29:11: events[2].date: impossible date '1970-04-31': "
+                              "Apr 1970 has days 01 to 30"]  # fmt: skip
+
+
+def test_healthz_is_503_with_the_errors_when_nothing_good_was_loaded(tmp_path):
+    missing = tmp_path / "missing.yaml"
+    response = create_app([missing]).server.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "error", "version": response.get_json()["version"], "events": 0,
+                                   "errors": [f"{missing}:1:1: no such file"]}  # fmt: skip
+
+
+def test_a_failing_callback_is_logged_with_its_output_and_page(events_file, caplog):
+    caplog.set_level(logging.INFO)
+    client = create_app([events_file]).server.test_client()
+    chart = load.find_callback(client.get("/_dash-dependencies").get_json(), load.CHART_OUTPUT)
+    body = load.chart_body(chart, "?country=CN")
+    body["inputs"][1]["value"] = "not a look"  # the browser sends a mapping; a string breaks the callback
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 500
+    [failed] = [r.getMessage() for r in caplog.records if r.name == "timeline.server"]
+    assert re.fullmatch(rf"callback {re.escape(chart['output'])} failed \(url query '\?country=CN'\): \w+Error: .+", failed)
+    access = [r.getMessage() for r in caplog.records if r.name == "timeline.access"]
+    assert access[-1].startswith('127.0.0.1 "POST /_dash-update-component HTTP/1.1" 500 ')
+
+
+def test_the_wsgi_factory_runs_under_the_gunicorn_command(events_file, tmp_path):
+    port = load.free_port()
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    log = tmp_path / "gunicorn.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([str(gunicorn), "--bind", f"127.0.0.1:{port}", "--no-control-socket",
+                                 f"timeline.server:wsgi({str(events_file)!r})"], cwd=ROOT,
+                                stdout=out, stderr=subprocess.STDOUT)  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{port}"
+        assert load.ready(url, proc), log.read_text()
+        status, headers, body = get(url + "/healthz")
+        assert status == 200 and json.loads(body)["events"] == 5 and "Content-Security-Policy" in headers
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=15) == 0
+
+
+def test_two_workers_hold_ten_clients_with_no_errors(events_file):
+    with load.serving([events_file], 2) as running:
+        result = load.run(running.url, events_file, clients=10, requests=300)
+    assert result.errors == []
+    assert result.requests >= 300 and result.latencies["page"] and result.latencies["filter"]

@@ -1,0 +1,220 @@
+"""Serving the app for real: what every host gets, and the two ways ``timeline serve`` runs it.
+
+``harden`` is called by ``create_app``, so any WSGI host serving ``app.server`` gets it:
+
+* security headers on every response: a Content-Security-Policy that allows only this site's own
+  scripts (plus Dash's one inline bootstrap script, by its hash), no framing by other sites, no
+  MIME sniffing;
+* request bodies limited to ``MAX_BODY`` bytes (413 beyond): a callback's inputs are small;
+* ``/healthz`` for load balancers and monitors (see ``health``);
+* one log line per request at INFO on the ``timeline.access`` logger, and the failing callback
+  named beside any server error.
+
+``serve`` runs it: one process with a threaded server for a desk or a classroom, or gunicorn's
+pre-forked workers (``--workers N``) for many readers. Requests share nothing but the per-process
+data cache (filters come from the request, data from the files), so more workers, and more
+machines behind a load balancer, scale it out. SIGTERM stops either mode with exit code 0.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+import time
+from typing import Any
+
+import flask
+from dash import Dash
+from gunicorn.app.base import BaseApplication
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from .live import LiveData
+
+MAX_BODY = 1024 * 1024  # bytes; the largest real callback body is a few kilobytes
+HEALTH_PATH = "/healthz"
+WORKER_THREADS = 4  # per gunicorn worker: a slow reader holds a thread, not a whole process
+GRACEFUL_S = 10  # SIGTERM: in-flight requests get this long to finish
+# An idle kept-alive connection closes after this long. gunicorn's 2 s default races busy clients:
+# a request sent as the server closes the connection fails (the load test saw a few in 1,500).
+KEEPALIVE_S = 20
+
+access_log = logging.getLogger("timeline.access")
+error_log = logging.getLogger("timeline.server")
+
+
+def content_security_policy(script_hashes: list[str]) -> str:
+    """The strictest policy the page works under (tests/test_security.py proves both halves).
+
+    Scripts: only files from this site, and Dash's inline ``new DashRenderer()`` by its hash; no
+    other inline script, so text from the data can never become one. ``'unsafe-eval'`` stays
+    because plotly's WebGL charts (the timeline above ``figures.GL_POINTS`` points) compile their
+    shaders' drawing code with ``Function`` (regl); it runs only strings built by those scripts.
+    Styles allow inline because plotly and React set ``style`` attributes. Images allow ``data:``
+    and ``blob:`` for plotly's icons and its PNG/SVG downloads.
+    """
+    return "; ".join([
+        "default-src 'self'",
+        " ".join(["script-src 'self' 'unsafe-eval'", *script_hashes]),
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'self'",
+    ])  # fmt: skip
+
+
+def harden(app: Dash, data: LiveData) -> None:
+    """Headers, body limit, ``/healthz`` and request logs on ``app``'s Flask server."""
+    server = app.server
+    server.config["MAX_CONTENT_LENGTH"] = MAX_BODY
+    headers: dict[str, str] = {}
+
+    @server.before_request
+    def start_clock() -> None:
+        flask.g.started = time.perf_counter()
+
+    @server.after_request
+    def secure_and_log(response: flask.Response) -> flask.Response:
+        if not headers:  # the first response: every callback, so every inline script, is known
+            headers.update({
+                "Content-Security-Policy": content_security_policy(list(app.csp_hashes())),
+                "X-Content-Type-Options": "nosniff",
+                "X-Frame-Options": "SAMEORIGIN",
+                "Referrer-Policy": "strict-origin-when-cross-origin",
+            })  # fmt: skip
+        response.headers.update(headers)
+        log_request(response)
+        return response
+
+    @server.route(HEALTH_PATH)
+    def healthz() -> flask.Response:
+        body, status = health(data)
+        response = flask.jsonify(body)
+        response.status_code = status
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    flask.got_request_exception.connect(log_failed_callback, server, weak=False)
+
+
+def health(data: LiveData) -> tuple[dict[str, Any], int]:
+    """``/healthz``: 200 while data is served, 503 when nothing good was ever loaded.
+
+    ``status`` is ``ok``; ``stale`` when the files' latest read failed but the last good data is
+    still served (``errors`` says why); ``error`` with no data at all. ``version`` is the hash of
+    the files as last read, ``events`` the number of events served.
+    """
+    snapshot = data.current()
+    status = "error" if not snapshot.ok else "stale" if snapshot.errors else "ok"
+    body = {
+        "status": status,
+        "version": snapshot.version,
+        "events": len(snapshot.dataset.events) if snapshot.ok else 0,
+        "errors": [str(p) for p in snapshot.errors],
+    }
+    return body, 503 if status == "error" else 200
+
+
+def log_request(response: flask.Response) -> None:
+    request = flask.request
+    started = flask.g.get("started")
+    took = f"{(time.perf_counter() - started) * 1000:.1f}ms" if started else "-"
+    size = response.content_length if response.content_length is not None else "-"
+    access_log.info('%s "%s %s %s" %s %s %s', request.remote_addr, request.method, request.full_path.rstrip("?"),
+                    request.environ.get("SERVER_PROTOCOL", "-"), response.status_code, size, took)  # fmt: skip
+
+
+def log_failed_callback(sender, exception: BaseException, **_) -> None:
+    """Beside Flask's traceback: which callback failed, for which page (the URL query)."""
+    body = flask.request.get_json(silent=True) if flask.request.is_json else None
+    if not isinstance(body, dict) or "output" not in body:
+        return
+    search = next((i.get("value") for i in body.get("inputs", []) if isinstance(i, dict)
+                   and i.get("id") == "url" and i.get("property") == "search"), None)  # fmt: skip
+    error_log.error("callback %s failed (url query %r): %s: %s", body["output"], search,
+                    type(exception).__name__, exception)  # fmt: skip
+
+
+def wsgi(*paths: str) -> flask.Flask:
+    """A WSGI application for any host: ``gunicorn 'timeline.server:wsgi("events.yaml")'``.
+
+    With no path, ``./events.yaml``, else the bundled copy (as ``timeline serve``).
+    """
+    from . import store
+    from .app import create_app
+
+    return create_app(store.default_paths(paths)).server
+
+
+# --- running --------------------------------------------------------------------------------
+
+
+def configure_logging() -> None:
+    """INFO and above to stderr, one line each, with the process id, in gunicorn's own layout."""
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, datefmt="%Y-%m-%d %H:%M:%S %z",
+                        format="[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s")  # fmt: skip
+
+
+def serve(app: Dash, host: str, port: int, workers: int = 1) -> None:
+    """Serve ``app`` until SIGTERM or Ctrl+C, in this process or, above one worker, with gunicorn."""
+    configure_logging()
+    if workers > 1:
+        Gunicorn(app.server, host, port, workers).run()
+    else:
+        serve_single(app.server, host, port)
+
+
+class _Quiet(WSGIRequestHandler):
+    """Werkzeug's handler without its own request lines: ``harden`` logs every request once."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
+
+
+def serve_single(server: flask.Flask, host: str, port: int) -> None:
+    """One process, a thread per connection: enough for a desk, a classroom or a kiosk."""
+    httpd = make_server(host, port, server, threaded=True, request_handler=_Quiet)
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt  # serve_forever ends on it and closes the socket
+
+    signal.signal(signal.SIGTERM, stop)
+    error_log.info("listening on http://%s:%s (pid %s)", host, port, os.getpid())
+    httpd.serve_forever()
+    error_log.info("stopped")
+
+
+class Gunicorn(BaseApplication):
+    """gunicorn, configured here rather than from a command line or a config file.
+
+    The app is built once in the master, before the workers fork, so a worker that dies is
+    replaced at once with the data already parsed; each worker then reloads on its own.
+    """
+
+    def __init__(self, server: flask.Flask, host: str, port: int, workers: int) -> None:
+        self.server = server
+        self.options = {
+            "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+            "workers": workers,
+            "worker_class": "gthread",
+            "keepalive": KEEPALIVE_S,
+            "threads": WORKER_THREADS,
+            "graceful_timeout": GRACEFUL_S,
+            "accesslog": None,  # harden logs each request
+            "errorlog": "-",
+            "loglevel": "info",
+            "proc_name": "timeline",
+            "control_socket_disable": True,  # one shared socket path would clash between servers
+        }
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> flask.Flask:
+        return self.server
