@@ -23,8 +23,9 @@
     var width = page < 760 ? page - 30 : page - 340;  // the phone and desktop layouts of timeline.css
     return [{theme: shown[0], width: Math.max(280, Math.round(width))}, shown[1]];
   }
-  function chartDiv() {
-    var graph = document.getElementById("timeline");
+  function chartDiv() {  /* the chart on screen: the race's own, or the main one */
+    var race = document.getElementById("race-area");
+    var graph = document.getElementById(race && !race.hidden ? "race" : "timeline");
     return graph && graph.querySelector(".js-plotly-plot");
   }
   function noUpdate() { return window.dash_clientside.no_update; }
@@ -53,7 +54,7 @@
       var id = clicked();
       if (!gd || !id || !window.Plotly) { return noUpdate(); }
       var format = id === "download-svg" ? "svg" : "png";
-      var options = (config && config.toImageButtonOptions) || {};
+      var options = (gd._context && gd._context.toImageButtonOptions) || (config && config.toImageButtonOptions) || {};
       var name = options.filename || "timeline";
       window.Plotly.downloadImage(gd, {
         format: format, filename: name, scale: options.scale || 2,

@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, urlencode
 from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from . import figures, frame, server, tables
+from . import figures, frame, race, server, tables
 from .frame import VIEWS, Filters
 from .live import SETTLE_S, LiveData, Snapshot
 from .models import STATUSES, Dataset
@@ -62,12 +62,19 @@ CSV_FILE = "download-csv-file"
 COPY_LINK = "copy-link"
 MENU_STATUS = "download-status"
 CLIENT_SINK = "client-sink"  # output of client-side callbacks that only act on the page
+RACE = "race"  # the race view's chart: every point's customdata is its event id
+RACE_AREA = "race-area"  # the race chart and, beside it, its matrix
+RACE_MATRIX = "race-matrix"
+RACE_NOTE = "race-note"  # in the filter panel: which filters the race uses
+RACE_DRAWN = "race-drawn"
+ALIGN = "align"
 
 TAB = "view-tab"  # pattern-matching id types
 DECADE = "decade"
 OPEN_EVENT = "open-event"
 SORT_BY = "sort-by"
 PAGE_TO = "page-to"
+RACE_CELL = "race-cell"
 
 LABELS = {"timeline": "Timeline", "activity": "Activity", "table": "Table", "race": "Race"}
 PAGE_SIZE = 100
@@ -130,20 +137,20 @@ def control_values(filters: Filters) -> tuple:
     return (
         list(filters.countries), list(filters.types), list(filters.statuses),
         str(filters.start or ""), str(filters.end or ""), filters.q, ["1"] if filters.firsts else [],
-        filters.lanes,
+        filters.lanes, filters.align,
     )  # fmt: skip
 
 
-CONTROLS = (COUNTRY, TYPE, STATUS, FROM, TO, SEARCH, FIRSTS, LANES)
+CONTROLS = (COUNTRY, TYPE, STATUS, FROM, TO, SEARCH, FIRSTS, LANES, ALIGN)
 CONTROL_PROPS = ("value",) * len(CONTROLS)
 
 
-def controls_query(countries, types, statuses, start, end, q, firsts, lanes) -> dict[str, str]:
+def controls_query(countries, types, statuses, start, end, q, firsts, lanes, align) -> dict[str, str]:
     """The URL query the controls describe (``Filters.from_query`` validates it)."""
     return {
         "country": ",".join(countries or ()), "type": ",".join(types or ()),
         "status": ",".join(statuses or ()), "from": start or "", "to": end or "", "q": q or "",
-        "firsts": "1" if firsts else "", "lanes": lanes or "country",
+        "firsts": "1" if firsts else "", "lanes": lanes or "country", "align": align or "date",
     }  # fmt: skip
 
 
@@ -159,6 +166,7 @@ def layout(snapshot: Snapshot, poll_ms: int = POLL_MS) -> html.Div:
         dcc.Store(id=SORT, data={"key": "date", "descending": False, "page": 0}),
         dcc.Store(id=CHART_DRAWN),
         dcc.Store(id=TABLE_DRAWN),
+        dcc.Store(id=RACE_DRAWN),
         dcc.Store(id=DATA_VERSION, data=snapshot.version),
         dcc.Interval(id=POLL, interval=poll_ms),
         dcc.Download(id=CSV_FILE),
@@ -183,6 +191,10 @@ def layout(snapshot: Snapshot, poll_ms: int = POLL_MS) -> html.Div:
                 html.Div(id=NOTES, className="notes", role="status"),
                 toolbar(dataset),
                 dcc.Graph(id=CHART, className="chart chart-only", config=graph_config("timeline"), figure=EMPTY_FIGURE),
+                html.Div(id=RACE_AREA, className="race-area", hidden=True, children=[
+                    dcc.Graph(id=RACE, className="chart", config=graph_config("race"), figure=EMPTY_FIGURE),
+                    html.Div(id=RACE_MATRIX, className="race-matrix"),
+                ]),
                 html.Div(id=TABLE, className="table-area"),
             ]),
             html.Aside(id=DETAILS, className="details", hidden=True, tabIndex="-1", **{"aria-label": "Event details"},
@@ -204,6 +216,7 @@ def filter_panel(dataset: Dataset | None) -> html.Aside:
             html.P(id=COUNT, className="count", **{"aria-live": "polite"}),
             html.Button("Reset", id=RESET, className="button", title="Clear every filter"),
         ]),
+        html.P(id=RACE_NOTE, className="panel-note", role="note"),
         field("Countries", dcc.Dropdown(id=COUNTRY, options=country_options(dataset), multi=True,
                                         placeholder="All countries"), COUNTRY),
         field("Types", dcc.Dropdown(id=TYPE, options=type_options(dataset), multi=True,
@@ -241,6 +254,12 @@ def toolbar(dataset: Dataset | None) -> html.Div:
             dcc.RadioItems(id=LANES, options=[{"label": "Country", "value": "country"},
                                               {"label": "Type", "value": "type"}],
                            value="country", inline=True, className="segmented"),
+        ]),
+        html.Fieldset(className="align", children=[
+            html.Legend("Time", className="toolbar-label"),
+            dcc.RadioItems(id=ALIGN, options=[{"label": "Calendar", "value": "date"},
+                                              {"label": "Years since first satellite", "value": "start"}],
+                           value="date", inline=True, className="segmented"),
         ]),
         html.Div(id=DECADES, className="decades chart-only", role="group", **{"aria-label": "Zoom to a decade"},
                  children=decade_buttons(dataset)),
@@ -349,6 +368,42 @@ def article_line(article) -> list:
     return [title, f" — {byline}" if byline else ""]
 
 
+RACE_FILTERS_NOTE = (
+    "The race uses the country, status, year and world-first filters; type and search do not apply "
+    "(it compares milestones whatever their type)."
+)
+
+
+def race_matrix(shown: race.Race, dataset: Dataset) -> list:
+    """The race as a table, milestones by countries: each date opens its event's details."""
+
+    def cell(row: int, country: str, c: race.Cell) -> html.Td:
+        if c.reach is None:
+            return html.Td(c.text, className="none")
+        reach = c.reach
+        label = [html.Span(c.text, className="date")]
+        if shown.aligned and reach.years is not None:
+            label.append(html.Span(race.years_text(reach.years), className="years"))
+        if reach.world_first:
+            label.append(html.Span("world first", className="badge"))
+        return html.Td(className=f"reach {reach.status}", children=html.Button(
+            label, id={"type": RACE_CELL, "id": reach.event.id, "at": f"{row}-{country}"},
+            className="link-button", title=reach.event.title,
+        ))  # fmt: skip
+
+    rows = race.matrix(shown, dataset)
+    table = html.Table(className="race-table", children=[
+        html.Caption("Dates at their precision; click one for the event and its sources"),
+        html.Thead(html.Tr([html.Th("Milestone", scope="col"),
+                            *[html.Th(dataset.countries[c].name, scope="col") for c in shown.countries]])),
+        html.Tbody([
+            html.Tr([html.Th(label, scope="row"), *[cell(i, c, x) for c, x in zip(shown.countries, cells)]])
+            for i, (label, cells) in enumerate(rows)
+        ]),
+    ])  # fmt: skip
+    return [html.Div(table, className="table-scroll"), *[html.P(note, className="race-note") for note in race.notes(shown, dataset)]]
+
+
 def table_view(snapshot: Snapshot, filters: Filters, sort: dict) -> list:
     """The filtered events as a sortable, paged HTML table (the accessible way to read the data)."""
     key, descending = sort.get("key", "date"), bool(sort.get("descending"))
@@ -412,6 +467,8 @@ def register_callbacks(app: Dash, data: LiveData) -> None:
         Input(CHART, "clickData"),
         Input({"type": OPEN_EVENT, "id": ALL}, "n_clicks"),
         Input(DETAILS_CLOSE, "n_clicks"),
+        Input(RACE, "clickData"),
+        Input({"type": RACE_CELL, "id": ALL, "at": ALL}, "n_clicks"),
     )
     def sync_url_and_controls(search, *args):
         """The URL and the controls mirror each other, in one callback so neither echoes the other.
@@ -419,25 +476,25 @@ def register_callbacks(app: Dash, data: LiveData) -> None:
         Loading a link or going back sets the controls; a control, a click on an event or a reset
         writes the URL (a history entry).
         """
-        values, click = args[: len(CONTROLS)], args[len(CONTROLS) + 1]
+        values = args[: len(CONTROLS)]
         dataset = data.current().dataset
         filters, event, _ = read_url(search, dataset)
         shown, _ = Filters.from_query(controls_query(*values), dataset)
         trigger = ctx.triggered_id
         keep_controls = [no_update] * len(CONTROLS)
         if trigger in (None, URL):  # page load or history navigation
-            if shown.replace(view=filters.view, align=filters.align) == filters:
+            if shown.replace(view=filters.view) == filters:
                 raise PreventUpdate
             return no_update, *control_values(filters)
-        new, new_event = shown.replace(view=filters.view, align=filters.align), event
+        new, new_event = shown.replace(view=filters.view), event
         if trigger == RESET:
-            new, new_event = Filters(view=filters.view, lanes=filters.lanes), ""
+            new, new_event = Filters(view=filters.view, lanes=filters.lanes, align=filters.align), ""
             keep_controls = control_values(new)
-        elif trigger == CHART:
-            new_event = clicked_event(click, dataset) or event
+        elif trigger in (CHART, RACE):
+            new_event = clicked_event(ctx.triggered[0]["value"], dataset) or event
         elif trigger == DETAILS_CLOSE:
             new_event = ""
-        elif isinstance(trigger, dict) and trigger.get("type") == OPEN_EVENT:
+        elif isinstance(trigger, dict) and trigger.get("type") in (OPEN_EVENT, RACE_CELL):
             if not ctx.triggered[0]["value"]:
                 raise PreventUpdate  # a table row appeared; nothing was clicked
             new_event = trigger["id"]
@@ -458,6 +515,8 @@ def register_callbacks(app: Dash, data: LiveData) -> None:
         drawn = [write_url(filters), look, version]  # without the open event: the zoom survives
         if drawn == last:
             raise PreventUpdate
+        if filters.view == "race":  # drawn by draw_race, beside its matrix
+            return no_update, no_update, "results race-view", drawn
         if filters.view not in figures.BUILDERS:
             return no_update, no_update, "results no-chart", drawn
         config = graph_config(figures.file_stem(filters.view, filters), narrow=(look.get("width") or 1000) < 640)
@@ -468,6 +527,27 @@ def register_callbacks(app: Dash, data: LiveData) -> None:
         )  # fmt: skip
         figure.layout.meta = {"fullRange": figure.layout.xaxis.range}  # for "All": zooming changes the range
         return figure, config, "results", drawn
+
+    @app.callback(
+        Output(RACE, "figure"), Output(RACE, "config"), Output(RACE_MATRIX, "children"), Output(RACE_AREA, "hidden"),
+        Output(RACE_NOTE, "children"), Output(RACE_DRAWN, "data"),
+        Input(URL, "search"), Input(LOOK, "data"), Input(DATA_VERSION, "data"), State(RACE_DRAWN, "data"),
+    )  # fmt: skip
+    def draw_race(search, look, version, last):
+        if look is None:
+            raise PreventUpdate
+        snapshot = data.current()
+        filters, _, _ = read_url(search, snapshot.dataset)
+        drawn = [write_url(filters), look, version]  # without the open event: the zoom survives
+        if drawn == last:
+            raise PreventUpdate
+        if filters.view != "race" or not snapshot.ok:
+            return no_update, no_update, [], True, "", drawn
+        width = look.get("width")
+        figure = figures.figure("race", snapshot.df, filters, snapshot.dataset, theme=look["theme"], width=width)
+        config = graph_config(figures.file_stem("race", filters), narrow=(width or 1000) < 640)
+        matrix = race_matrix(race.of(snapshot.df, filters, snapshot.dataset), snapshot.dataset)
+        return figure, config, matrix, False, RACE_FILTERS_NOTE, drawn
 
     @app.callback(
         Output(TABLE, "children"), Output(TABLE_DRAWN, "data"),

@@ -218,7 +218,7 @@ def figure(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: figures
     symbols = {code: COUNTRY_SYMBOLS[i % len(COUNTRY_SYMBOLS)] for i, code in enumerate(dataset.countries)}
     row = {key: i for i, key in enumerate(race.milestones)}
     step = BAND / len(countries)
-    size = 10 if narrow else 11
+    size = 9 if narrow else 10
     data, firsts = [], []
     for k, code in enumerate(countries):
         mine = [r for r in plotted if r.country == code]
@@ -240,13 +240,13 @@ def figure(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: figures
         data.append({
             "type": "scatter", "mode": "markers", "name": "first", "showlegend": False, "hoverinfo": "skip",
             "x": list(xs), "y": list(ys), "customdata": list(ids), "cliponaxis": False,
-            "marker": {"symbol": "circle-open", "size": size + 10, "color": theme.text, "line": {"color": theme.text, "width": 1.4}},
+            "marker": {"symbol": "circle-open", "size": size + 9, "color": theme.text, "line": {"color": theme.text, "width": 1.4}},
         })  # fmt: skip
     statuses = pd.DataFrame({"type": None, "status": [r.status for r in plotted], "first": [r.world_first for r in plotted]})
     data += figures._key(statuses, filters.replace(lanes="country"), dataset, {}, theme)  # status and world-first keys
     labels = [dataset.milestones[m].label for m in race.milestones]
     names = [t["name"] for t in data if t.get("showlegend", True)]
-    lane = (9 if narrow else 12) * len(countries) + 12
+    lane = (8 if narrow else 10) * len(countries) + 8
     layout["height"] = 118 + max(lane, 30) * len(labels) + look.legend_height(names)
     layout["yaxis"].update(
         tickvals=list(range(len(labels))), ticktext=[figures._wrap(label, 14 if narrow else 22) for label in labels],

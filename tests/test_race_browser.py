@@ -1,0 +1,157 @@
+"""The race view in a real headless Chromium (dash_duo): what the ``race`` graph plots, alignment,
+the matrix beside it, and clicks that open an event's details.
+
+What is plotted is read from the plotly div itself (each point's customdata is its event id), and
+every test ends with ``dash_duo.get_logs() == []``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+
+from timeline.app import create_app
+
+from .test_app_browser import query, until
+from .test_race import EVERYTHING, FIXTURE
+
+pytestmark = pytest.mark.browser
+
+# event id -> x of every country trace's point (a date, or years since the first satellite)
+POINTS_JS = """
+const gd = document.querySelector('#race .js-plotly-plot');
+if (!gd || !gd.data || !gd.data.length) { return null; }
+const out = {};
+for (const t of gd.data) {
+  if (t.mode !== 'lines+markers') { continue; }
+  t.customdata.forEach((id, i) => { out[id] = t.x[i]; });
+}
+return out;
+"""
+IDS_JS = """
+const gd = document.querySelector('#race .js-plotly-plot');
+return gd && gd.data ? gd.data.flatMap(t => t.customdata || []) : null;
+"""
+
+
+def shown(*countries: str) -> set[str]:
+    return {event for (_, country), event in EVERYTHING.items() if country in countries}
+
+
+def points(dash_duo) -> dict:
+    return dash_duo.driver.execute_script(POINTS_JS) or {}
+
+
+@pytest.fixture
+def served(dash_duo, tmp_path):
+    path = tmp_path / "events.yaml"
+    path.write_text(FIXTURE, encoding="utf-8")
+    dash_duo.start_server(create_app([path], poll_ms=300))
+
+    def open_page(search: str = "") -> None:
+        dash_duo.driver.get(dash_duo.server_url + "/" + search)
+        dash_duo.wait_for_element("#count")
+
+    return open_page
+
+
+def wait_points(dash_duo, expected: set[str]) -> dict:
+    until(lambda: set(points(dash_duo)) == expected,
+          message=lambda: f"the race to plot {sorted(expected)}, it plots {sorted(points(dash_duo))}")  # fmt: skip
+    return points(dash_duo)
+
+
+def test_the_race_plots_each_countrys_milestone_events_beside_a_matrix(dash_duo, served):
+    served("?view=race&country=SU,US,CN")
+    x = wait_points(dash_duo, shown("SU", "US", "CN"))
+    assert set(dash_duo.driver.execute_script(IDS_JS)) == shown("SU", "US", "CN")  # rings and keys add no other id
+    assert x["sputnik-1"] == "1957-10-04" and x["cn-crew-plan"] == "2031-01-01"
+    assert not dash_duo.find_element("#timeline").is_displayed() and dash_duo.find_element("#race").is_displayed()
+    assert "current" in dash_duo.find_element("a[id*='race']").get_attribute("class")
+    headers = [th.text for th in dash_duo.find_elements("#race-matrix thead th")]
+    assert headers == ["MILESTONE", "SOVIET UNION", "UNITED STATES", "CHINA"]
+    rows = [[td.text for td in tr.find_elements("css selector", "th, td")] for tr in dash_duo.find_elements("#race-matrix tbody tr")]
+    assert rows[0] == ["First satellite", "4 Oct 1957\nworld first", "1 Feb 1958", "24 Apr 1970"]
+    assert rows[1] == ["First human in space", "12 Apr 1961\nworld first", "–", "planned 2031"]
+    note = dash_duo.find_element("#race-note").text
+    assert "type and search do not apply" in note
+    assert "Russia continued the Soviet Union's programme" in dash_duo.find_element("#race-matrix").text
+    served("?view=race&country=SU&type=satellite&q=nothing")  # type and search do not apply to the race
+    wait_points(dash_duo, shown("SU"))
+    served("?view=race")  # no countries selected: every country with a milestone
+    wait_points(dash_duo, set(EVERYTHING.values()))
+    served("?view=timeline")
+    until(lambda: not dash_duo.find_element("#race-area").is_displayed(), message="the race to hide")
+    assert dash_duo.find_element("#race-note").text == ""
+    assert dash_duo.get_logs() == []
+
+
+def test_align_start_moves_the_points_to_years_since_each_first_satellite(dash_duo, served):
+    served("?view=race&country=SU,US,CN")
+    before = wait_points(dash_duo, shown("SU", "US", "CN"))
+    dash_duo.find_element("#align input[value='start']").click()
+    until(lambda: query(dash_duo).get("align") == "start", message="align=start in the URL")
+    until(lambda: isinstance(points(dash_duo).get("vostok-1"), (int, float)), message="x in years")
+    after = points(dash_duo)
+    assert set(after) == set(before)
+    assert after["sputnik-1"] == after["explorer-1"] == after["dong-fang-hong-1"] == 0
+    assert after["vostok-1"] == pytest.approx(3.521, abs=0.001)  # 4 Oct 1957 -> 12 Apr 1961
+    assert after["tiangong-1"] == pytest.approx(41.43, abs=0.01)  # 24 Apr 1970 -> 29 Sep 2011
+    assert "Years since the country's first satellite" in dash_duo.driver.execute_script(
+        "return document.querySelector('#race .js-plotly-plot').layout.xaxis.title.text")  # fmt: skip
+    until(lambda: "+3.5 yr" in dash_duo.find_element("#race-matrix").text, message="years in the matrix")
+    dash_duo.driver.back()
+    until(lambda: points(dash_duo).get("vostok-1") == "1961-04-12", message="dates again after Back")
+    assert dash_duo.find_element("#align input[value='date']").is_selected()
+    served("?view=race&country=US,RU&align=start")  # Russia has no first satellite in the data
+    wait_points(dash_duo, {"explorer-1", "pioneer-4", "skylab"})
+    text = dash_duo.find_element("#race-matrix").text
+    assert "Not in the aligned chart (no first satellite in the data): Russia." in text
+    assert dash_duo.get_logs() == []
+
+
+def test_a_click_in_the_matrix_or_on_a_point_opens_the_events_details(dash_duo, served):
+    served("?view=race&country=SU,US&align=start")
+    wait_points(dash_duo, shown("SU", "US"))
+    x, y = dash_duo.driver.execute_script(
+        """
+        const gd = document.querySelector('#race .js-plotly-plot');
+        const t = gd.data.find(t => t.mode === 'lines+markers' && t.customdata.includes('skylab'));
+        const j = t.customdata.indexOf('skylab');
+        const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, box = gd.getBoundingClientRect();
+        return [box.left + xa._offset + xa.d2p(t.x[j]), box.top + ya._offset + ya.d2p(t.y[j])];
+        """
+    )
+    actions = ActionChains(dash_duo.driver)
+    actions.w3c_actions.pointer_action.move_to_location(int(x), int(y))
+    actions.w3c_actions.pointer_action.click()
+    actions.perform()
+    until(lambda: query(dash_duo).get("event") == "skylab", message="event=skylab in the URL")
+    until(lambda: dash_duo.find_element("#details h2").text == "Skylab", message="Skylab's details from the chart")
+    dash_duo.find_element("#details-close").click()  # on a narrow window the panel covers the matrix
+    until(lambda: not dash_duo.find_element("#details").is_displayed(), message="the details to close")
+    dash_duo.find_element("button[id*='race-cell'][id*='vostok-1']").click()
+    until(lambda: query(dash_duo).get("event") == "vostok-1", message="event=vostok-1 in the URL")
+    until(lambda: dash_duo.find_element("#details h2").text == "Vostok 1", message="Vostok 1's details")
+    assert dash_duo.find_element("#details a").get_attribute("href") == "https://example.org/g"
+    assert query(dash_duo) == {"view": "race", "country": "SU,US", "align": "start", "event": "vostok-1"}
+    assert dash_duo.get_logs() == []
+
+
+def test_the_download_menu_saves_the_race_chart(dash_duo, served):
+    served("?view=race&country=SU,US&align=start")
+    wait_points(dash_duo, shown("SU", "US"))
+    folder, name = Path(dash_duo.download_path), "race_SU-US_since-first-satellite.png"
+    dash_duo.find_element("#download-menu summary").click()
+    dash_duo.find_element("#download-png").click()
+    until(lambda: (folder / name).is_file() and (folder / name).stat().st_size > 0, message=name)
+    png = (folder / name).read_bytes()
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    on_screen = dash_duo.driver.execute_script(
+        "const l = document.querySelector('#race .js-plotly-plot')._fullLayout; return [l.width, l.height]"
+    )
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert abs(width - 2 * on_screen[0]) <= 1 and height == 2 * on_screen[1]  # what is on screen, at 2x
+    assert dash_duo.get_logs() == []
