@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, urlencode
 from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from . import figures, frame, race, server, tables
+from . import figures, form, frame, race, server, tables
 from .frame import VIEWS, Filters
 from .live import SETTLE_S, LiveData, Snapshot
 from .models import STATUSES, Dataset
@@ -93,8 +93,15 @@ def assets_path() -> Path:
     return packaged if packaged.is_dir() else here.parent / "assets"
 
 
-def create_app(paths: Sequence[str | os.PathLike], *, poll_ms: int = POLL_MS) -> Dash:
-    """The Dash app serving the events of ``paths`` (merged, reloaded when they change)."""
+def create_app(
+    paths: Sequence[str | os.PathLike], *, poll_ms: int = POLL_MS, allow_edits: bool = False,
+    edits_from_network: bool = False,
+) -> Dash:
+    """The Dash app serving the events of ``paths`` (merged, reloaded when they change).
+
+    ``allow_edits`` adds the "Add event" form (``form``), writing to the first path; without it
+    the app has no form and no callback that writes.
+    """
     data = LiveData(paths, settle_s=SETTLE_S)  # a file being saved is read once whole
     app = Dash(
         __name__, title="Space programme timeline", assets_folder=str(assets_path()),
@@ -102,8 +109,11 @@ def create_app(paths: Sequence[str | os.PathLike], *, poll_ms: int = POLL_MS) ->
     )  # fmt: skip
     app.server.extensions["timeline"] = data  # the CLI and WSGI hosts can warm or inspect it
     data.current()  # read the files now, not on the first page load
-    app.layout = lambda: layout(data.current(), poll_ms)
+    edits_to = data.paths[0] if allow_edits else None
+    app.layout = lambda: layout(data.current(), poll_ms, edits_to)
     register_callbacks(app, data)
+    if edits_to is not None:
+        form.register(app, data, edits_to, from_network=edits_from_network)
     server.harden(app, data)  # security headers, body limit, /healthz, request logs
     return app
 
@@ -157,8 +167,11 @@ def controls_query(countries, types, statuses, start, end, q, firsts, lanes, ali
 # --- layout -----------------------------------------------------------------------------------
 
 
-def layout(snapshot: Snapshot, poll_ms: int = POLL_MS) -> html.Div:
-    """The page. Controls start empty; the URL sets them once the page has loaded."""
+def layout(snapshot: Snapshot, poll_ms: int = POLL_MS, edits_to: Path | None = None) -> html.Div:
+    """The page. Controls start empty; the URL sets them once the page has loaded.
+
+    ``edits_to``: the file the "Add event" form writes to; ``None``, no form.
+    """
     dataset = snapshot.dataset
     return html.Div(className="app", children=[
         dcc.Location(id=URL, refresh=False),
@@ -179,11 +192,13 @@ def layout(snapshot: Snapshot, poll_ms: int = POLL_MS) -> html.Div:
                 for v in app_views()
             ]),
             html.Div(className="topbar-actions", children=[
+                *(form.open_button() if edits_to else []),
                 html.Button("Filters", id=PANEL_TOGGLE, className="button panel-toggle",
                             **{"aria-controls": PANEL, "aria-expanded": "false"}),
                 html.Button("Dark theme", id=THEME_TOGGLE, className="button"),
             ]),  # fmt: skip
         ]),
+        *([form.panel(dataset, edits_to)] if edits_to else []),
         html.Div(id=BANNER, className="banner", role="alert", children=banner(snapshot)),
         html.Div(className="body", children=[
             filter_panel(dataset),

@@ -20,6 +20,12 @@ from .models import STATUSES, DataFile
 FILES = click.argument("files", nargs=-1, type=click.Path(dir_okay=True, path_type=Path))
 
 
+class UsageProblem(click.ClickException):
+    """Bad usage told in one line (no usage text); the exit code is 2."""
+
+    exit_code = 2
+
+
 class DataProblems(click.ClickException):
     """Bad data: the located problems go to stdout, one per line, and the exit code is 1."""
 
@@ -88,16 +94,26 @@ def schema_text() -> str:
 @click.option("--port", default=8050, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Worker processes; above 1, gunicorn serves (for many readers).")
-def serve(files: tuple[Path, ...], host: str, port: int, workers: int) -> None:
+@click.option("--allow-edits", is_flag=True, help="Add an 'Add event' form that writes to the first FILE.")
+@click.option("--allow-edits-from-network", is_flag=True,
+              help="Allow --allow-edits on an address other than 127.0.0.1, ::1 or localhost.")
+def serve(files: tuple[Path, ...], host: str, port: int, workers: int, allow_edits: bool,
+          allow_edits_from_network: bool) -> None:
     """Browse the events in a web app at http://HOST:PORT/.
 
     Several FILEs merge into one dataset. Edits to them show on the next page load or
     interaction; while a file is invalid the page keeps the last good data and lists the errors.
     GET /healthz answers 200 while data is served, 503 when none could be loaded. SIGTERM stops it.
+
+    --allow-edits adds an "Add event" form writing to the first FILE with the checks of
+    `timeline add`; on an address other machines can reach it also needs --allow-edits-from-network.
     """
-    from . import server
+    from . import form, server
     from .app import create_app  # Dash loads only when serving
 
+    refusal = form.serve_refusal(host, allow_edits, allow_edits_from_network)
+    if refusal:
+        raise UsageProblem(refusal)
     try:  # say so in one line, before Dash starts, if the address is taken or wrong
         with socket.create_server((host, port)):
             pass
@@ -105,10 +121,12 @@ def serve(files: tuple[Path, ...], host: str, port: int, workers: int) -> None:
         reason = str(exc.strerror or exc).split(" (while attempting")[0]  # socket adds where; we say it
         raise click.ClickException(f"cannot listen on {host}:{port}: {reason}") from None
     paths = store.default_paths(files)
-    app = create_app(paths)
+    app = create_app(paths, allow_edits=allow_edits, edits_from_network=allow_edits_from_network)
     for problem in app.server.extensions["timeline"].current().errors:  # the page shows them too
         click.echo(str(problem), err=True)
     click.echo(f"Serving {', '.join(map(str, paths))} on http://{host}:{port}/ (Ctrl+C to stop)")
+    if allow_edits:
+        click.echo(f"The 'Add event' form writes to {paths[0]}")
     server.serve(app, host, port, workers)
 
 
