@@ -235,6 +235,14 @@ def test_serve_with_edits_on_a_public_address_exits_2_in_one_line(runner, events
     assert result.output == "Error: --allow-edits-from-network only applies with --allow-edits\n"
 
 
+def test_serve_with_edits_needs_a_file_of_its_own_to_write(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no ./events.yaml: serve would show the copy shipped with timeline
+    result = runner.invoke(main, ["serve", "--allow-edits"])
+    assert result.exit_code == 2
+    assert result.output == ("Error: --allow-edits needs FILE, the events file to add to (the copy shipped "
+                             "with timeline is not edited)\n")  # fmt: skip
+
+
 @pytest.mark.parametrize("headers, network, refused", [
     ({"Host": "127.0.0.1:8050", "Origin": "http://127.0.0.1:8050"}, False, None),
     ({"Host": "localhost:8050"}, False, None),  # no Origin: not a browser's cross-site request

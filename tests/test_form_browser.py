@@ -106,6 +106,7 @@ def test_a_bad_date_and_a_taken_id_are_shown_by_their_fields_and_nothing_is_writ
     type_into(dash_duo, "date", "1957-13")
     until(lambda: "month must be 01 to 12" in error_text(dash_duo, "date"), message="the date checked when left")
     until(lambda: "'sputnik-1' is already used" in error_text(dash_duo, "id"), message="the title's id checked")
+    assert dash_duo.find_element(field("id")).get_attribute("placeholder") == "sputnik-1"
     choose(dash_duo, field("countries"), "Soviet Union")
     pick(dash_duo, field("type"), "Satellite")
     type_into(dash_duo, "description", "A replica.")

@@ -112,6 +112,8 @@ def serve(files: tuple[Path, ...], host: str, port: int, workers: int, allow_edi
     from .app import create_app  # Dash loads only when serving
 
     refusal = form.serve_refusal(host, allow_edits, allow_edits_from_network)
+    if allow_edits and not files and store.default_paths()[0] == store.bundled_path():
+        refusal = "--allow-edits needs FILE, the events file to add to (the copy shipped with timeline is not edited)"
     if refusal:
         raise UsageProblem(refusal)
     try:  # say so in one line, before Dash starts, if the address is taken or wrong

@@ -419,6 +419,11 @@ def register(app: Dash, data: LiveData, path: str | os.PathLike, *, from_network
         dataset = data.current().dataset
         return country_options(dataset), type_options(dataset), milestone_options(dataset)
 
+    @app.callback(Output(input_id("id"), "placeholder"), Input(input_id("title"), "value"), prevent_initial_call=True)
+    def suggest_id(title):
+        """An empty Id field shows the id it stands for: the title's slug."""
+        return edit.slugify(title or "")
+
     @app.callback(
         Output(SECOND, "hidden"), Output(SECOND_SHOW, "hidden"),
         Output(input_id("url2"), "value"), Output(input_id("source_title2"), "value"),
