@@ -238,7 +238,7 @@ def test_no_milestones_in_view_gives_an_empty_chart_that_says_so(data):
 def test_phone_and_dark_layouts(data):
     df, ds = data
     wide, phone = (figures.figure("race", df, Filters(), ds, width=w) for w in (1100, 360))
-    assert phone.layout.yaxis.ticktext[2] == "First lunar<br>flyby or<br>impact"  # labels wrap narrower
+    assert phone.layout.yaxis.ticktext[2] == "First lunar<br>flyby or impact"  # labels wrap narrower
     assert phone.data[0].marker.size < wide.data[0].marker.size
     dark = figures.figure("race", df, Filters(), ds, theme="dark")
     assert dark.layout.paper_bgcolor == figures.THEMES["dark"].background

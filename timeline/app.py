@@ -407,8 +407,7 @@ def race_matrix(shown: race.Race, dataset: Dataset) -> list:
         ))  # fmt: skip
 
     rows = race.matrix(shown, dataset)
-    table = html.Table(className="race-table", children=[
-        html.Caption("Dates at their precision; click one for the event and its sources"),
+    table = html.Table(className="race-table", **{"aria-label": "Milestones by country"}, children=[
         html.Thead(html.Tr([html.Th("Milestone", scope="col"),
                             *[html.Th(dataset.countries[c].name, scope="col") for c in shown.countries]])),
         html.Tbody([
@@ -416,7 +415,9 @@ def race_matrix(shown: race.Race, dataset: Dataset) -> list:
             for i, (label, cells) in enumerate(rows)
         ]),
     ])  # fmt: skip
-    return [html.Div(table, className="table-scroll"), *[html.P(note, className="race-note") for note in race.notes(shown, dataset)]]
+    notes = [html.P(note, className="race-note") for note in race.notes(shown, dataset)]
+    return [html.P("Dates at their precision; click one for the event and its sources.", className="race-hint"),
+            html.Div(table, className="table-scroll"), *notes]
 
 
 def table_view(snapshot: Snapshot, filters: Filters, sort: dict) -> list:

@@ -207,7 +207,8 @@ def figure(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: figures
     """
     race = select(rows, filters, dataset)
     theme, narrow = look.theme, look.narrow
-    what = "years since each country's first satellite" if race.aligned else "milestones by date"
+    what = ("years since first satellite" if narrow else "years since each country's first satellite") if race.aligned \
+        else "milestones by date"
     layout = figures._layout(filters.replace(countries=race.countries), look, what)
     plotted = [r for r in race.reaches if r.years is not None or not race.aligned]
     if not plotted:
@@ -246,10 +247,10 @@ def figure(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: figures
     data += figures._key(statuses, filters.replace(lanes="country"), dataset, {}, theme)  # status and world-first keys
     labels = [dataset.milestones[m].label for m in race.milestones]
     names = [t["name"] for t in data if t.get("showlegend", True)]
-    lane = (8 if narrow else 10) * len(countries) + 8
-    layout["height"] = 118 + max(lane, 30) * len(labels) + look.legend_height(names)
+    lane = (9 if narrow else 10) * len(countries) + 8
+    layout["height"] = 118 + max(lane, 34) * len(labels) + look.legend_height(names)
     layout["yaxis"].update(
-        tickvals=list(range(len(labels))), ticktext=[figures._wrap(label, 14 if narrow else 22) for label in labels],
+        tickvals=list(range(len(labels))), ticktext=[figures._wrap(label, 16 if narrow else 22) for label in labels],
         range=[len(labels) - 0.5, -0.5], showgrid=False, fixedrange=True, ticks="", automargin=True, title=None,
     )  # fmt: skip
     layout["shapes"] = [
