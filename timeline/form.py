@@ -123,7 +123,9 @@ def required(name: str, values: Mapping[str, Any]) -> bool:
     return FIELDS[name].required
 
 
-def field_problems(name: str, values: Mapping[str, Any], dataset: Dataset | None, *, submitting: bool = False) -> list[str]:
+def field_problems(
+    name: str, values: Mapping[str, Any], dataset: Dataset | None, *, submitting: bool = False
+) -> list[str]:
     """What is wrong with form field ``name`` (as typed; ``submitting`` also asks for required ones)."""
     value = field_value(name, values)
     if value in (None, "", []):
@@ -140,7 +142,7 @@ def field_problems(name: str, values: Mapping[str, Any], dataset: Dataset | None
 def event_fields(values: Mapping[str, Any]) -> dict[str, Any]:
     """The form's values as ``add_event`` takes them (it drops empty values and defaults)."""
     title = (values.get("title") or "").strip()
-    rows = ((values.get("url"), values.get("source_title")), (values.get("url2"), values.get("source_title2")))
+    rows = [(values.get(f"url{n}"), values.get(f"source_title{n}")) for n in ("", "2")]
     sources = [
         {"url": url.strip(), "title": (text or "").strip() or edit.source_title(url.strip(), title)}
         for url, text in rows
@@ -148,7 +150,8 @@ def event_fields(values: Mapping[str, Any]) -> dict[str, Any]:
     ]  # fmt: skip
     return {
         "id": values.get("id"), "title": title, "date": values.get("date"), "end": values.get("end"),
-        "countries": values.get("countries") or [], "type": values.get("type"), "status": values.get("status"),
+        "countries": values.get("countries") or [], "type": values.get("type"),
+        "status": values.get("status"),
         "first": bool(values.get("first")), "milestone": values.get("milestone") or [],
         "description": values.get("description"), "sources": sources, "tags": tags(values.get("tags")),
     }  # fmt: skip
@@ -165,7 +168,7 @@ class Outcome:
 
 def submit(values: Mapping[str, Any], path: str | os.PathLike, dataset: Dataset | None) -> Outcome:
     """Check every field, then add the event with ``edit.add_event``; nothing is written on a problem."""
-    errors = {name: found for name in FIELDS if (found := field_problems(name, values, dataset, submitting=True))}
+    errors = {n: found for n in FIELDS if (found := field_problems(n, values, dataset, submitting=True))}
     if errors:
         return Outcome(errors)
     try:
@@ -224,7 +227,8 @@ def request_refusal(headers: Mapping[str, str], from_network: bool) -> str | Non
     host = headers.get("Host", "")
     origin = headers.get("Origin")
     forwarded = [h.strip() for h in headers.get("X-Forwarded-Host", "").split(",") if h.strip()]
-    if origin is not None and urlsplit(origin).netloc.lower() not in {host.lower(), *map(str.lower, forwarded)}:
+    this = {h.lower() for h in (host, *forwarded)}
+    if origin is not None and urlsplit(origin).netloc.lower() not in this:
         return f"refused: a page of {origin} cannot add events here"
     if not from_network and (urlsplit("//" + host).hostname or "") not in LOOPBACK:
         return f"refused: edits are local only, and {host!r} is not a loopback name"
@@ -252,8 +256,10 @@ def panel(dataset: Dataset | None, path: str | os.PathLike) -> html.Section:
         html.Div(className="add-head", children=[
             html.H2("Add an event", id="add-heading"),
             html.Button("Close", id=CLOSE, className="button", title="Close (Esc); what you typed stays"),
-            html.P(["Written to ", html.Code(str(path)), ", checked as ", html.Code("timeline add"), " checks it."],
-                   className="hint add-file"),
+            html.P(className="hint add-file", children=[
+                "Written to ", html.Code(str(path)), ", checked as ",
+                html.Code("timeline add"), " checks it.",
+            ]),
         ]),
         html.Div(id=SUMMARY, className="add-summary", role="alert"),
         html.Div(id=BODY, className="add-body", children=form_body(dataset)),
@@ -267,16 +273,21 @@ def panel(dataset: Dataset | None, path: str | os.PathLike) -> html.Section:
 def form_body(dataset: Dataset | None) -> list:
     """The fields, empty, with their labels, hints and (empty) error slots."""
     milestones = milestone_options(dataset)
+
+    def box(name: str, kind: str = "text", **props) -> dcc.Input:
+        """A text box, sent to the server when it is left (or on Enter): then it is checked."""
+        return dcc.Input(id=input_id(name), type=kind, value="", debounce=True, **props)
+
+    def pick(name: str, options: list[dict], **props) -> dcc.Dropdown:
+        return dcc.Dropdown(id=input_id(name), options=options, **props)
+
     return [
-        labelled("title", dcc.Input(id=input_id("title"), type="text", value="", debounce=True, maxLength=200), wide=True),
-        labelled("date", dcc.Input(id=input_id("date"), type="text", value="", debounce=True, inputMode="numeric",
-                                   maxLength=10)),
-        labelled("end", dcc.Input(id=input_id("end"), type="text", value="", debounce=True, inputMode="numeric",
-                                  maxLength=10)),
-        labelled("countries", dcc.Dropdown(id=input_id("countries"), options=country_options(dataset), multi=True, value=[],
-                                           placeholder="Choose one or more")),
-        labelled("type", dcc.Dropdown(id=input_id("type"), options=type_options(dataset), value=None,
-                                      placeholder="Choose a type")),
+        labelled("title", box("title", maxLength=200), wide=True),
+        labelled("date", box("date", inputMode="numeric", maxLength=10)),
+        labelled("end", box("end", inputMode="numeric", maxLength=10)),
+        labelled("countries", pick("countries", country_options(dataset), multi=True, value=[],
+                                   placeholder="Choose one or more")),
+        labelled("type", pick("type", type_options(dataset), value=None, placeholder="Choose a type")),
         labelled("status", dcc.RadioItems(id=input_id("status"), value="achieved", inline=True,
                                           options=[{"label": s.title(), "value": s} for s in STATUSES],
                                           className="choices"), wide=True, group=True),
@@ -289,21 +300,20 @@ def form_body(dataset: Dataset | None) -> list:
         html.Fieldset(className="add-sources wide", children=[
             html.Legend("Sources"),
             html.Div(className="add-row", children=[
-                labelled("url", dcc.Input(id=input_id("url"), type="url", value="", debounce=True, placeholder="https://")),
-                labelled("source_title", dcc.Input(id=input_id("source_title"), type="text", value="")),
+                labelled("url", box("url", "url", placeholder="https://")),
+                labelled("source_title", box("source_title")),
             ]),
             html.Div(id=SECOND, className="add-row", hidden=True, children=[
-                labelled("url2", dcc.Input(id=input_id("url2"), type="url", value="", debounce=True, placeholder="https://")),
-                labelled("source_title2", dcc.Input(id=input_id("source_title2"), type="text", value="")),
+                labelled("url2", box("url2", "url", placeholder="https://")),
+                labelled("source_title2", box("source_title2")),
                 html.Button("Remove the second source", id=SECOND_HIDE, className="link-button"),
             ]),
             html.Button("+ Add a second source", id=SECOND_SHOW, className="link-button"),
         ]),
-        labelled("tags", dcc.Input(id=input_id("tags"), type="text", value="", debounce=True, placeholder="lunar, sample return")),
-        labelled("milestone", dcc.Dropdown(id=input_id("milestone"), options=milestones, multi=True, value=[],
-                                           disabled=not milestones,
-                                           placeholder="Choose" if milestones else "None in the registry")),
-        labelled("id", dcc.Input(id=input_id("id"), type="text", value="", debounce=True, maxLength=edit.ID_MAX)),
+        labelled("tags", box("tags", placeholder="lunar, sample return")),
+        labelled("milestone", pick("milestone", milestones, multi=True, value=[], disabled=not milestones,
+                                   placeholder="Choose" if milestones else "None in the registry")),
+        labelled("id", box("id", maxLength=edit.ID_MAX)),
     ]  # fmt: skip
 
 
@@ -337,7 +347,8 @@ def error_children(messages: list[str]) -> list:
 
 
 def country_options(dataset: Dataset | None) -> list[dict]:
-    return [{"label": f"{c.name} ({code})", "value": code} for code, c in (dataset.countries if dataset else {}).items()]
+    found = dataset.countries if dataset else {}
+    return [{"label": f"{c.name} ({code})", "value": code} for code, c in found.items()]
 
 
 def type_options(dataset: Dataset | None) -> list[dict]:
@@ -386,7 +397,7 @@ def register(app: Dash, data: LiveData, path: str | os.PathLike, *, from_network
             return {
                 "errors": [error_children(outcome.errors.get(n, [])) for n in FIELDS],
                 "summary": summary(outcome),
-                "hidden": no_update, "expanded": no_update, "body": no_update, "status": no_update, "pending": no_update,
+                **dict.fromkeys(("hidden", "expanded", "body", "status", "pending"), no_update),
             }  # fmt: skip
         event = outcome.added.event
         return {
@@ -419,7 +430,9 @@ def register(app: Dash, data: LiveData, path: str | os.PathLike, *, from_network
         dataset = data.current().dataset
         return country_options(dataset), type_options(dataset), milestone_options(dataset)
 
-    @app.callback(Output(input_id("id"), "placeholder"), Input(input_id("title"), "value"), prevent_initial_call=True)
+    @app.callback(
+        Output(input_id("id"), "placeholder"), Input(input_id("title"), "value"), prevent_initial_call=True
+    )
     def suggest_id(title):
         """An empty Id field shows the id it stands for: the title's slug."""
         return edit.slugify(title or "")
@@ -437,7 +450,8 @@ def register(app: Dash, data: LiveData, path: str | os.PathLike, *, from_network
 
     @app.callback(
         Output(PANEL, "hidden"), Output(OPEN, "aria-expanded"),
-        Input(OPEN, "n_clicks"), Input(CLOSE, "n_clicks"), Input(CANCEL, "n_clicks"), prevent_initial_call=True,
+        Input(OPEN, "n_clicks"), Input(CLOSE, "n_clicks"), Input(CANCEL, "n_clicks"),
+        prevent_initial_call=True,
     )  # fmt: skip
     def toggle(*_):
         """"Add event" opens the form; Close and Cancel close it, keeping what was typed."""
