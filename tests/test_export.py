@@ -153,10 +153,9 @@ def test_a_filtered_png_differs_from_the_unfiltered_one(unfiltered, filtered_png
 
 @pytest.mark.export
 def test_the_race_view_exports_like_any_other_view(chromium, tmp_path):
-    from .test_race import FIXTURE as RACE_FIXTURE
+    from .test_race import write_fixture
 
-    data, png, page = tmp_path / "race.yaml", tmp_path / "race.png", tmp_path / "race.html"
-    data.write_text(RACE_FIXTURE, encoding="utf-8")
+    data, png, page = write_fixture(tmp_path), tmp_path / "race.png", tmp_path / "race.html"
     result = invoke(data, "-o", png, "-o", page, "--view", "race", "--country", "SU,US", "--align", "start", *SIZE)
     assert result.exit_code == 0, result.output
     with Image.open(png) as image:

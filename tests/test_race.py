@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from timeline import figures, frame, race, store
@@ -78,11 +80,17 @@ EVERYTHING = {
 }
 
 
+def write_fixture(folder: Path) -> Path:
+    """FIXTURE as ``folder/events.yaml`` (the browser and export tests of the race use it too)."""
+    path = folder / "events.yaml"
+    path.write_text(FIXTURE, encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="module")
 def data(tmp_path_factory):
-    path = tmp_path_factory.mktemp("race") / "events.yaml"
-    path.write_text(FIXTURE, encoding="utf-8")
-    loaded = store.load([path])
+    """The fixture as ``frame.to_frame``'s table, and its dataset."""
+    loaded = store.load([write_fixture(tmp_path_factory.mktemp("race"))])
     assert loaded.ok, loaded.errors
     return frame.to_frame(loaded.dataset), loaded.dataset
 
@@ -116,6 +124,16 @@ def test_world_firsts_are_the_earliest_reach_anywhere_marked_first(data):
     achieved = race.of(df, Filters(statuses=("achieved",)), ds)
     luna = achieved.at("first-lunar-flyby-or-impact", "SU")
     assert (luna.event.id, luna.world_first) == ("luna-2", False)
+
+
+def test_a_joint_event_counts_for_each_of_its_countries_even_as_a_world_first(tmp_path):
+    joint = FIXTURE.replace("{id: salyut-1, title: Salyut 1, date: 1971-04-19, countries: [SU]",
+                            "{id: salyut-1, title: Salyut 1, date: 1971-04-19, countries: [SU, CN]")  # fmt: skip
+    (tmp_path / "events.yaml").write_text(joint, encoding="utf-8")
+    ds = store.load([tmp_path / "events.yaml"]).dataset
+    stations = [(r.country, r.event.id, r.world_first) for r in race.of(frame.to_frame(ds), Filters(), ds).reaches
+                if r.milestone == "first-space-station"]  # fmt: skip
+    assert stations == [("SU", "salyut-1", True), ("RU", "zarya", False), ("US", "skylab", False), ("CN", "salyut-1", True)]
 
 
 def test_country_status_and_year_filters_apply(data):

@@ -15,7 +15,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from timeline.app import create_app
 
 from .test_app_browser import query, until
-from .test_race import EVERYTHING, FIXTURE
+from .test_race import EVERYTHING, write_fixture
 
 pytestmark = pytest.mark.browser
 
@@ -46,9 +46,7 @@ def points(dash_duo) -> dict:
 
 @pytest.fixture
 def served(dash_duo, tmp_path):
-    path = tmp_path / "events.yaml"
-    path.write_text(FIXTURE, encoding="utf-8")
-    dash_duo.start_server(create_app([path], poll_ms=300))
+    dash_duo.start_server(create_app([write_fixture(tmp_path)], poll_ms=300))
 
     def open_page(search: str = "") -> None:
         dash_duo.driver.get(dash_duo.server_url + "/" + search)

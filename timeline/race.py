@@ -139,9 +139,9 @@ def _picks(events: Iterable[Event], planned: bool = True) -> dict[tuple[str, str
 def _world_firsts(everywhere: dict[tuple[str, str], tuple[Event, Event | None]]) -> dict[str, str]:
     """milestone -> id of its world first: the earliest reach anywhere, if marked ``first``."""
     earliest: dict[str, Event] = {}
-    for (_, key), (event, _) in everywhere.items():
-        if key not in earliest or (event.date.first_day, event.id) < (earliest[key].date.first_day, earliest[key].id):
-            earliest[key] = event
+    by_date = sorted(everywhere.items(), key=lambda item: (item[1][0].date.first_day, item[1][0].id))
+    for (_, key), (event, _) in by_date:
+        earliest.setdefault(key, event)
     return {key: event.id for key, event in earliest.items() if event.first}
 
 
@@ -176,7 +176,7 @@ def years_text(years: float | None) -> str:
 def matrix(race: Race, dataset: Dataset) -> list[tuple[str, list[Cell]]]:
     """Milestone label -> one cell per country of ``race``, rows in registry order."""
     return [
-        (dataset.milestones[key].label, [Cell(reach, cell_text(reach)) for reach in (race.at(key, c) for c in race.countries)])
+        (dataset.milestones[key].label, [Cell(r, cell_text(r)) for r in (race.at(key, c) for c in race.countries)])
         for key in race.milestones
     ]
 
@@ -186,13 +186,13 @@ def notes(race: Race, dataset: Dataset) -> list[str]:
     names = {code: c.name for code, c in dataset.countries.items()}
     out = []
     if race.unaligned:
-        out.append(f"Not in the aligned chart (no first satellite in the data): {', '.join(names[c] for c in race.unaligned)}.")
+        left_out = ", ".join(names[c] for c in race.unaligned)
+        out.append(f"Not in the aligned chart (no first satellite in the data): {left_out}.")
     for successor, predecessor in SUCCESSORS.items():
         if {successor, predecessor} & set(race.countries) and {successor, predecessor} <= set(names):
-            out.append(
-                f"{names[successor]} continued the {names[predecessor]}'s programme after 1991. Each event stays with "
-                f"the state that carried it out, so {names[predecessor]} milestones are not counted for {names[successor]}."
-            )
+            then, now = names[predecessor], names[successor]
+            out.append(f"{now} continued the {then}'s programme after 1991. Each event stays with the state that "
+                       f"carried it out, so {then} milestones are not counted for {now}.")  # fmt: skip
     return out
 
 
@@ -207,28 +207,56 @@ def figure(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: figures
     """
     race = select(rows, filters, dataset)
     theme, narrow = look.theme, look.narrow
-    what = ("years since first satellite" if narrow else "years since each country's first satellite") if race.aligned \
-        else "milestones by date"
+    if race.aligned:
+        what = "years since first satellite" if narrow else "years since each country's first satellite"
+    else:
+        what = "milestones by date"
     layout = figures._layout(filters.replace(countries=race.countries), look, what)
     plotted = [r for r in race.reaches if r.years is not None or not race.aligned]
     if not plotted:
         layout["height"] = 320
         return figures._empty(layout, theme)
+    data = _traces(race, plotted, dataset, look)
+    # the timeline's legend keys for status and world firsts (no type keys: the race has no types)
+    statuses = pd.DataFrame({"type": None, "status": [r.status for r in plotted],
+                             "first": [r.world_first for r in plotted]})  # fmt: skip
+    data += figures._key(statuses, filters.replace(lanes="country"), dataset, {}, theme)
+    labels = [dataset.milestones[m].label for m in race.milestones]
+    countries = len({r.country for r in plotted})
+    lane = max(34, (9 if narrow else 10) * countries + 8)
+    legend = [t["name"] for t in data if t.get("showlegend", True)]
+    layout["height"] = 118 + lane * len(labels) + look.legend_height(legend)
+    layout["yaxis"].update(
+        tickvals=list(range(len(labels))), ticktext=[figures._wrap(text, 16 if narrow else 22) for text in labels],
+        range=[len(labels) - 0.5, -0.5], showgrid=False, fixedrange=True, ticks="", automargin=True, title=None,
+    )  # fmt: skip
+    layout["shapes"] = [
+        {"type": "rect", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": i - 0.5, "y1": i + 0.5,
+         "fillcolor": theme.grid, "opacity": 0.4, "line": {"width": 0}, "layer": "below"}
+        for i in range(0, len(labels), 2)
+    ]  # fmt: skip
+    layout["xaxis"].update(_time_axis(race, [_x(r, race.aligned) for r in plotted], dataset, look))
+    layout.update(hovermode="closest", dragmode="zoom")
+    layout["legend"].update(traceorder="normal")
+    return go.Figure({"data": data, "layout": layout}, _validate=False)
+
+
+def _traces(race: Race, plotted: list[Reach], dataset: Dataset, look: figures.Look) -> list[dict]:
+    """A line-and-markers trace per country (its own sub-lane of every row), and one ring trace."""
     countries = [c for c in race.countries if any(r.country == c for r in plotted)]
     colors = figures.country_colors(dataset)
     symbols = {code: COUNTRY_SYMBOLS[i % len(COUNTRY_SYMBOLS)] for i, code in enumerate(dataset.countries)}
     row = {key: i for i, key in enumerate(race.milestones)}
-    step = BAND / len(countries)
-    size = 9 if narrow else 10
+    size = 9 if look.narrow else 10
     data, firsts = [], []
     for k, code in enumerate(countries):
         mine = [r for r in plotted if r.country == code]
-        offset = (k - (len(countries) - 1) / 2) * step
+        offset = (k - (len(countries) - 1) / 2) * BAND / len(countries)
         x = [_x(r, race.aligned) for r in mine]
         y = [row[r.milestone] + offset for r in mine]
         color = colors[code]
         data.append({
-            "type": "scatter", "mode": "lines+markers", "name": dataset.countries[code].name, "legendgroup": code,
+            "type": "scatter", "mode": "lines+markers", "name": figures._text(dataset.countries[code].name), "legendgroup": code,
             "x": x, "y": y, "customdata": [r.event.id for r in mine], "cliponaxis": False,
             "hovertext": [_hover(r, dataset) for r in mine], "hovertemplate": "%{hovertext}<extra></extra>",
             "line": {"color": figures._alpha(color, 0.45), "width": 1.5},
@@ -238,42 +266,31 @@ def figure(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: figures
         firsts += [(xi, yi, r.event.id) for xi, yi, r in zip(x, y, mine) if r.world_first]
     if firsts:
         xs, ys, ids = zip(*firsts)
+        ring = {"symbol": "circle-open", "size": size + 9, "color": look.theme.text,
+                "line": {"color": look.theme.text, "width": 1.4}}  # fmt: skip
         data.append({
             "type": "scatter", "mode": "markers", "name": "first", "showlegend": False, "hoverinfo": "skip",
-            "x": list(xs), "y": list(ys), "customdata": list(ids), "cliponaxis": False,
-            "marker": {"symbol": "circle-open", "size": size + 9, "color": theme.text, "line": {"color": theme.text, "width": 1.4}},
+            "x": list(xs), "y": list(ys), "customdata": list(ids), "cliponaxis": False, "marker": ring,
         })  # fmt: skip
-    statuses = pd.DataFrame({"type": None, "status": [r.status for r in plotted], "first": [r.world_first for r in plotted]})
-    data += figures._key(statuses, filters.replace(lanes="country"), dataset, {}, theme)  # status and world-first keys
-    labels = [dataset.milestones[m].label for m in race.milestones]
-    names = [t["name"] for t in data if t.get("showlegend", True)]
-    lane = (9 if narrow else 10) * len(countries) + 8
-    layout["height"] = 118 + max(lane, 34) * len(labels) + look.legend_height(names)
-    layout["yaxis"].update(
-        tickvals=list(range(len(labels))), ticktext=[figures._wrap(label, 16 if narrow else 22) for label in labels],
-        range=[len(labels) - 0.5, -0.5], showgrid=False, fixedrange=True, ticks="", automargin=True, title=None,
-    )  # fmt: skip
-    layout["shapes"] = [
-        {"type": "rect", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": i - 0.5, "y1": i + 0.5,
-         "fillcolor": theme.grid, "opacity": 0.4, "line": {"width": 0}, "layer": "below"}
-        for i in range(0, len(labels), 2)
-    ]  # fmt: skip
-    xs = [v for trace in data[: len(countries)] for v in trace["x"]]
-    if race.aligned:
-        lo, hi = min(0.0, min(xs)), max(xs)
-        pad = max(1.0, (hi - lo) * 0.04)
-        title = "Years since the country's first satellite"
-        if race.unaligned:
-            names_left = ", ".join(dataset.countries[c].name for c in race.unaligned)
-            title += f"<br><span style='font-size:0.85em'>Not shown (no first satellite in the data): {figures._text(names_left)}</span>"
-        layout["xaxis"].update(type="linear", range=[lo - pad, hi + pad], zeroline=True, zerolinecolor=theme.muted, zerolinewidth=1,
-                               title={"text": title, "font": {"size": 12 if narrow else 13}})  # fmt: skip
-    else:
+    return data
+
+
+def _time_axis(race: Race, xs: list, dataset: Dataset, look: figures.Look) -> dict:
+    """Dates, or years since the first satellite (naming the countries that could not be aligned)."""
+    if not race.aligned:
         starts = pd.to_datetime(pd.Series(xs))
-        layout["xaxis"].update(type="date", range=figures._date_range(pd.DataFrame({"start": starts, "stop": starts})))
-    layout.update(hovermode="closest", dragmode="zoom")
-    layout["legend"].update(traceorder="normal")
-    return go.Figure({"data": data, "layout": layout}, _validate=False)
+        return {"type": "date", "range": figures._date_range(pd.DataFrame({"start": starts, "stop": starts}))}
+    lo, hi = min(0.0, min(xs)), max(xs)
+    pad = max(1.0, (hi - lo) * 0.04)
+    title = "Years since the country's first satellite"
+    if race.unaligned:
+        left_out = figures._text(", ".join(dataset.countries[c].name for c in race.unaligned))
+        note = f"Not shown (no first satellite in the data): {left_out}"
+        title += f"<br><span style='font-size:0.85em'>{note}</span>"
+    return {
+        "type": "linear", "range": [lo - pad, hi + pad], "zeroline": True, "zerolinecolor": look.theme.muted,
+        "zerolinewidth": 1, "title": {"text": title, "font": {"size": 12 if look.narrow else 13}},
+    }  # fmt: skip
 
 
 def _x(reach: Reach, aligned: bool) -> float | str:
@@ -283,17 +300,22 @@ def _x(reach: Reach, aligned: bool) -> float | str:
 def _hover(reach: Reach, dataset: Dataset) -> str:
     """Title; country and milestone; date at its precision and the years since the first satellite."""
     event = reach.event
-    lines = [f"<b>{figures._text(event.title)}</b>",
-             f"{figures._text(dataset.countries[reach.country].name)} · {figures._text(dataset.milestones[reach.milestone].label)}"]  # fmt: skip
+    country, milestone = dataset.countries[reach.country].name, dataset.milestones[reach.milestone].label
+    lines = [f"<b>{figures._text(event.title)}</b>", figures._text(f"{country} · {milestone}")]
     when = event.date.label()
     if reach.years is not None and reach.milestone != ANCHOR:
-        when += f" · {abs(reach.years):.1f} years {'after' if reach.years >= 0 else 'before'} its first satellite"
+        if abs(reach.years) < 0.05:
+            when += " · with its first satellite"
+        else:
+            side = "after" if reach.years > 0 else "before"
+            when += f" · {abs(reach.years):.1f} years {side} its first satellite"
     lines.append(when)
     if reach.status == "planned":
         lines.append("planned")
     elif reach.status == "partial":
         done = reach.completed_by
-        lines.append("partial success" + (f"; in full: {figures._text(done.title)}, {done.date.label()}" if done else ""))
+        full = f"; in full: {figures._text(done.title)}, {done.date.label()}" if done else ""
+        lines.append("partial success" + full)
     if reach.world_first:
         lines.append("world first")
     return "<br>".join(lines)
