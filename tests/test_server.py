@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import logging
+import os
 import re
 import signal
 import subprocess
@@ -73,9 +74,10 @@ def test_serve_binds_loopback_logs_each_request_and_stops_cleanly_on_sigterm(eve
         port = int(running.url.rsplit(":", 1)[1])
         assert listening(port) == {"0100007F"}  # 127.0.0.1 only, unless --host says otherwise
         status, headers, body = get(running.url + "/healthz?probe=1")
-        assert status == 200 and json.loads(body) == {
-            "status": "ok", "version": json.loads(body)["version"], "events": 5, "errors": []
-        }  # fmt: skip
+        health = json.loads(body)
+        assert status == 200 and health == {"status": "ok", "version": health["version"], "events": 5, "errors": [],
+                                            "pid": health["pid"]}  # fmt: skip
+        assert health["pid"] in ([running.proc.pid] if workers == 1 else running.children())
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert get(running.url + "/")[0] == 200
         if workers > 1:
@@ -100,13 +102,14 @@ def test_healthz_is_ok_then_stale_with_the_errors_then_ok_again(events_file):
     client = create_app([events_file]).server.test_client()
     ok = client.get("/healthz")
     assert ok.status_code == 200 and ok.headers["Cache-Control"] == "no-store"
-    assert ok.get_json() == {"status": "ok", "version": ok.get_json()["version"], "events": 5, "errors": []}
+    version = ok.get_json()["version"]
+    assert ok.get_json() == {"status": "ok", "version": version, "events": 5, "errors": [], "pid": os.getpid()}
     events_file.write_text(FIXTURE.replace("date: 1970-04-24", "date: 1970-04-31"), encoding="utf-8")
     data = LiveData([events_file])  # no settling: the app waits half a second for a writer to finish
     body, status = server.health(data)
     assert status == 503 and body["status"] == "error"  # this cache never had good data
     events_file.write_text(FIXTURE, encoding="utf-8")
-    assert server.health(data) == ({"status": "ok", "version": ok.get_json()["version"], "events": 5, "errors": []}, 200)
+    assert server.health(data) == ({"status": "ok", "version": version, "events": 5, "errors": [], "pid": os.getpid()}, 200)
     events_file.write_text(FIXTURE.replace("date: 1970-04-24", "date: 1970-04-31"), encoding="utf-8")
     body, status = server.health(data)
     assert status == 200 and body["status"] == "stale" and body["events"] == 5
@@ -119,7 +122,7 @@ def test_healthz_is_503_with_the_errors_when_nothing_good_was_loaded(tmp_path):
     response = create_app([missing]).server.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json() == {"status": "error", "version": response.get_json()["version"], "events": 0,
-                                   "errors": [f"{missing}:1:1: no such file"]}  # fmt: skip
+                                   "errors": [f"{missing}:1:1: no such file"], "pid": os.getpid()}  # fmt: skip
 
 
 def test_a_failing_callback_is_logged_with_its_output_and_page(events_file, caplog):

@@ -9,11 +9,16 @@ Files are edited under a running server, so a read must never adopt a half-writt
 data is on show, a file changed less than ``settle_s`` ago is not read yet (an editor may be between
 its truncate and its last write), and a read during which a file changed is thrown away. Only
 regular files and folders are read: opening a named pipe would block the server.
+
+A server process also ``watch``es the files between requests, so that every process (each gunicorn
+worker holds its own cache) has read the latest good data before a file breaks, and all of them
+show the same data, and the same errors, while it is broken.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import stat
 import threading
@@ -28,6 +33,7 @@ from . import frame, store
 from .models import Dataset
 
 SETTLE_S = 0.5  # what the app waits after a change; writers finish within milliseconds
+WATCH_S = 1.0  # how often a server process checks the files between requests
 
 @dataclass(frozen=True)
 class Snapshot:
@@ -63,6 +69,21 @@ class LiveData:
                 elif not self._snapshot.ok:  # nothing good to keep: show it, read again next time
                     self._snapshot = read
             return self._snapshot
+
+    def watch(self, interval_s: float = WATCH_S) -> threading.Thread:
+        """Check the files every ``interval_s`` from a daemon thread (start it in each process)."""
+
+        def loop() -> None:
+            while True:
+                try:
+                    self.current()
+                except Exception:  # pragma: no cover - a bug: say so and keep watching
+                    logging.getLogger(__name__).exception("checking %s failed", ", ".join(map(str, self.paths)))
+                time.sleep(interval_s)
+
+        thread = threading.Thread(target=loop, name="timeline-watch", daemon=True)
+        thread.start()
+        return thread
 
     def _stat(self) -> tuple:
         out = []

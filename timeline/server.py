@@ -23,7 +23,7 @@ import os
 import signal
 import sys
 import time
-from typing import Any
+from typing import Any, Callable
 
 import flask
 from dash import Dash
@@ -106,7 +106,8 @@ def health(data: LiveData) -> tuple[dict[str, Any], int]:
 
     ``status`` is ``ok``; ``stale`` when the files' latest read failed but the last good data is
     still served (``errors`` says why); ``error`` with no data at all. ``version`` is the hash of
-    the files as last read, ``events`` the number of events served.
+    the files as last read, ``events`` the number of events served, ``pid`` the process that
+    answered (each gunicorn worker holds its own copy of the data).
     """
     snapshot = data.current()
     status = "error" if not snapshot.ok else "stale" if snapshot.errors else "ok"
@@ -115,6 +116,7 @@ def health(data: LiveData) -> tuple[dict[str, Any], int]:
         "version": snapshot.version,
         "events": len(snapshot.dataset.events) if snapshot.ok else 0,
         "errors": [str(p) for p in snapshot.errors],
+        "pid": os.getpid(),
     }
     return body, 503 if status == "error" else 200
 
@@ -142,12 +144,15 @@ def log_failed_callback(sender, exception: BaseException, **_) -> None:
 def wsgi(*paths: str) -> flask.Flask:
     """A WSGI application for any host: ``gunicorn 'timeline.server:wsgi("events.yaml")'``.
 
-    With no path, ``./events.yaml``, else the bundled copy (as ``timeline serve``).
+    With no path, ``./events.yaml``, else the bundled copy (as ``timeline serve``). Call it in each
+    worker process (gunicorn without ``--preload``): it starts the process's file watcher.
     """
     from . import store
     from .app import create_app
 
-    return create_app(store.default_paths(paths)).server
+    app = create_app(store.default_paths(paths))
+    app.server.extensions["timeline"].watch()
+    return app.server
 
 
 # --- running --------------------------------------------------------------------------------
@@ -162,9 +167,11 @@ def configure_logging() -> None:
 def serve(app: Dash, host: str, port: int, workers: int = 1) -> None:
     """Serve ``app`` until SIGTERM or Ctrl+C, in this process or, above one worker, with gunicorn."""
     configure_logging()
+    data: LiveData = app.server.extensions["timeline"]
     if workers > 1:
-        Gunicorn(app.server, host, port, workers).run()
+        Gunicorn(app.server, host, port, workers, post_fork=lambda arbiter, worker: data.watch()).run()
     else:
+        data.watch()
         serve_single(app.server, host, port)
 
 
@@ -193,9 +200,11 @@ class Gunicorn(BaseApplication):
 
     The app is built once in the master, before the workers fork, so a worker that dies is
     replaced at once with the data already parsed; each worker then reloads on its own.
+    ``post_fork`` runs in each new worker (threads do not survive a fork: start them there).
     """
 
-    def __init__(self, server: flask.Flask, host: str, port: int, workers: int) -> None:
+    def __init__(self, server: flask.Flask, host: str, port: int, workers: int,
+                 post_fork: Callable[[Any, Any], None]) -> None:
         self.server = server
         self.options = {
             "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
@@ -209,6 +218,7 @@ class Gunicorn(BaseApplication):
             "loglevel": "info",
             "proc_name": "timeline",
             "control_socket_disable": True,  # one shared socket path would clash between servers
+            "post_fork": post_fork,
         }
         super().__init__()
 
