@@ -124,7 +124,8 @@ def callback_body(dep: dict, values: dict[str, object], changed: str = "url.sear
     """
 
     def prop(item: dict) -> dict:
-        return {"id": item["id"], "property": item["property"], "value": values.get(f"{item['id']}.{item['property']}")}
+        value = values.get(f"{item['id']}.{item['property']}")
+        return {"id": item["id"], "property": item["property"], "value": value}
 
     outputs = [dict(zip(("id", "property"), o.split("."))) for o in dep["output"].strip(".").split("...")]
     return {
@@ -234,15 +235,17 @@ def percentile(samples: list[float], q: float) -> float:
 
 
 def table(result: Result, workers: int, clients: int, events: int) -> str:
+    rate = result.requests / result.seconds
     lines = [
-        f"{workers} workers, {clients} concurrent clients, {events:,} events, {result.requests:,} requests "
-        f"in {result.seconds:.1f} s: **{result.requests / result.seconds:,.0f} requests/s**, "
+        f"{workers} worker{'s' * (workers != 1)}, {clients} concurrent clients, {events:,} events, "
+        f"{result.requests:,} requests in {result.seconds:.1f} s: **{rate:,.0f} requests/s**, "
         f"{len(result.errors)} errors.",
         "",
         "| requests | count | p50 | p95 | max |",
         "|---|---:|---:|---:|---:|",
     ]
-    for kind, label in (("page", "page load (HTML, layout, dependencies)"), ("filter", "filter change (chart callback)")):
+    labels = {"page": "page load (HTML, layout, dependencies)", "filter": "filter change (chart callback)"}
+    for kind, label in labels.items():
         samples = [s * 1000 for s in result.latencies[kind]]
         if samples:
             lines.append(f"| {label} | {len(samples):,} | {percentile(samples, 50):,.0f} ms | "

@@ -87,10 +87,16 @@ def test_serve_binds_loopback_logs_each_request_and_stops_cleanly_on_sigterm(eve
         log = running.log()
     lines = [line for line in log.splitlines() if "timeline.access" in line]
     assert len([line for line in lines if '"GET /healthz?probe=1 HTTP/1.1" 200 ' in line]) == 1, log
-    assert re.search(r'\[INFO\] timeline\.access: 127\.0\.0\.1 "GET / HTTP/1\.1" 200 \d+ [\d.]+ms$', "\n".join(lines), re.M)
+    page_line = r'\[INFO\] timeline\.access: 127\.0\.0\.1 "GET / HTTP/1\.1" 200 \d+ [\d.]+ms$'
+    assert re.search(page_line, "\n".join(lines), re.M)
     assert "Traceback" not in log
     if workers > 1:
         assert "Using worker: gthread" in log and "Shutting down: Master" in log
+
+
+def test_serve_listens_on_every_interface_only_when_told(events_file):
+    with load.serving([events_file], 1, "--host", "0.0.0.0") as running:
+        assert listening(int(running.url.rsplit(":", 1)[1])) == {"00000000"}
 
 
 def test_serve_workers_must_be_at_least_one(runner, events_file):
@@ -109,7 +115,8 @@ def test_healthz_is_ok_then_stale_with_the_errors_then_ok_again(events_file):
     body, status = server.health(data)
     assert status == 503 and body["status"] == "error"  # this cache never had good data
     events_file.write_text(FIXTURE, encoding="utf-8")
-    assert server.health(data) == ({"status": "ok", "version": version, "events": 5, "errors": [], "pid": os.getpid()}, 200)
+    good = {"status": "ok", "version": version, "events": 5, "errors": [], "pid": os.getpid()}
+    assert server.health(data) == (good, 200)
     events_file.write_text(FIXTURE.replace("date: 1970-04-24", "date: 1970-04-31"), encoding="utf-8")
     body, status = server.health(data)
     assert status == 200 and body["status"] == "stale" and body["events"] == 5
@@ -134,7 +141,8 @@ def test_a_failing_callback_is_logged_with_its_output_and_page(events_file, capl
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code == 500
     [failed] = [r.getMessage() for r in caplog.records if r.name == "timeline.server"]
-    assert re.fullmatch(rf"callback {re.escape(chart['output'])} failed \(url query '\?country=CN'\): \w+Error: .+", failed)
+    output = re.escape(chart["output"])
+    assert re.fullmatch(rf"callback {output} failed \(url query '\?country=CN'\): \w+Error: .+", failed)
     access = [r.getMessage() for r in caplog.records if r.name == "timeline.access"]
     assert access[-1].startswith('127.0.0.1 "POST /_dash-update-component HTTP/1.1" 500 ')
 
