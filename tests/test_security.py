@@ -104,6 +104,7 @@ def page_state(dash_duo) -> dict:
     return dash_duo.driver.execute_script(INJECTED)
 
 
+@pytest.mark.browser
 def test_no_text_from_the_file_runs_as_script_in_any_view(dash_duo, xss_file):
     record_csp_violations(dash_duo)
     dash_duo.start_server(create_app([xss_file], poll_ms=500))
@@ -128,6 +129,7 @@ def test_no_text_from_the_file_runs_as_script_in_any_view(dash_duo, xss_file):
     assert dash_duo.get_logs() == []
 
 
+@pytest.mark.browser
 def test_source_links_open_safely(dash_duo, xss_file):
     dash_duo.start_server(create_app([xss_file]))
     dash_duo.driver.get(f"{dash_duo.server_url}/?view=table&event=xss")
@@ -153,6 +155,7 @@ def big_file(path: Path, count: int) -> Path:
     return path
 
 
+@pytest.mark.browser
 def test_the_app_works_under_its_content_security_policy(dash_duo, tmp_path):
     from timeline.figures import GL_POINTS
 
