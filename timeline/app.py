@@ -315,6 +315,12 @@ def graph_config(stem: str, narrow: bool = False) -> dict:
     }  # fmt: skip
 
 
+def graph_style(figure) -> dict:
+    """The chart's height as the graph's own: a responsive graph otherwise drops the figure's
+    height when its column narrows (the details panel opening beside it) and collapses."""
+    return {"height": f"{figure.layout.height}px"}
+
+
 def country_options(dataset: Dataset | None) -> list[dict]:
     return [{"label": c.name, "value": code} for code, c in (dataset.countries if dataset else {}).items()]
 
@@ -519,7 +525,7 @@ def register_callbacks(app: Dash, data: LiveData) -> None:
         return write_url(new, new_event), *keep_controls
 
     @app.callback(
-        Output(CHART, "figure"), Output(CHART, "config"), Output(RESULTS, "className"),
+        Output(CHART, "figure"), Output(CHART, "config"), Output(CHART, "style"), Output(RESULTS, "className"),
         Output(CHART_DRAWN, "data"),
         Input(URL, "search"), Input(LOOK, "data"), Input(DATA_VERSION, "data"), State(CHART_DRAWN, "data"),
     )  # fmt: skip
@@ -532,20 +538,21 @@ def register_callbacks(app: Dash, data: LiveData) -> None:
         if drawn == last:
             raise PreventUpdate
         if filters.view == "race":  # drawn by draw_race, beside its matrix
-            return no_update, no_update, "results race-view", drawn
+            return no_update, no_update, no_update, "results race-view", drawn
         if filters.view not in figures.BUILDERS:
-            return no_update, no_update, "results no-chart", drawn
+            return no_update, no_update, no_update, "results no-chart", drawn
         config = graph_config(figures.file_stem(filters.view, filters), narrow=(look.get("width") or 1000) < 640)
         if not snapshot.ok:
-            return EMPTY_FIGURE, config, "results", drawn
+            return EMPTY_FIGURE, config, no_update, "results", drawn
         figure = figures.figure(
             filters.view, snapshot.df, filters, snapshot.dataset, theme=look["theme"], width=look.get("width")
         )  # fmt: skip
         figure.layout.meta = {"fullRange": figure.layout.xaxis.range}  # for "All": zooming changes the range
-        return figure, config, "results", drawn
+        return figure, config, graph_style(figure), "results", drawn
 
     @app.callback(
-        Output(RACE, "figure"), Output(RACE, "config"), Output(RACE_MATRIX, "children"), Output(RACE_AREA, "hidden"),
+        Output(RACE, "figure"), Output(RACE, "config"), Output(RACE, "style"), Output(RACE_MATRIX, "children"),
+        Output(RACE_AREA, "hidden"),
         Output(RACE_NOTE, "children"), Output(RACE_DRAWN, "data"),
         Input(URL, "search"), Input(LOOK, "data"), Input(DATA_VERSION, "data"), State(RACE_DRAWN, "data"),
     )  # fmt: skip
@@ -558,12 +565,12 @@ def register_callbacks(app: Dash, data: LiveData) -> None:
         if drawn == last:
             raise PreventUpdate
         if filters.view != "race" or not snapshot.ok:
-            return no_update, no_update, [], True, "", drawn
+            return no_update, no_update, no_update, [], True, "", drawn
         width = look.get("width")
         figure = figures.figure("race", snapshot.df, filters, snapshot.dataset, theme=look["theme"], width=width)
         config = graph_config(figures.file_stem("race", filters), narrow=(width or 1000) < 640)
         matrix = race_matrix(race.of(snapshot.df, filters, snapshot.dataset), snapshot.dataset)
-        return figure, config, matrix, False, RACE_FILTERS_NOTE, drawn
+        return figure, config, graph_style(figure), matrix, False, RACE_FILTERS_NOTE, drawn
 
     @app.callback(
         Output(TABLE, "children"), Output(TABLE_DRAWN, "data"),
