@@ -401,3 +401,13 @@ def test_slugs_and_free_ids():
     assert len(edit.slugify("word " * 40)) <= 80
     assert edit.free_id("change-7-launch", {"change-7-launch", "change-7-launch-2"}) == "change-7-launch-3"
     assert len(edit.free_id("a" * 80, {"a" * 80})) == 80
+
+
+def test_an_event_with_no_fields_is_refused_and_nothing_is_written(events):
+    before = events.read_bytes()
+    with pytest.raises(edit.DataError) as info:
+        edit.add_event(events, {"title": "  "})
+    assert {p.field for p in info.value.problems if isinstance(p, edit.FieldError)} >= {
+        "title", "date", "countries", "type", "description", "sources"
+    }
+    assert events.read_bytes() == before

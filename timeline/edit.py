@@ -595,6 +595,10 @@ def plan_add(
         rendered = {**data, "id": free_id(data["id"], taken)}
         problems.append(FieldError("id", f"id: {data['id']!r} is already used by the event at line {line}; "
                                          f"choose another, e.g. {rendered['id']!r}"))  # fmt: skip
+    missing = [name for name, info in Event.model_fields.items() if info.is_required() and name not in rendered]
+    if "title" in missing and "id" in missing:
+        missing.remove("id")  # the id comes from the title
+    problems += [FieldError(name, f"{name}: missing required field") for name in missing]
     edits = []
     for name, field_name, new, noun in (("countries", "new_countries", new_countries, "name"),
                                        ("types", "new_types", new_types, "label")):  # fmt: skip
