@@ -305,8 +305,7 @@ def test_download_menu_saves_png_svg_csv_named_after_the_view(dash_duo, served):
     on_screen = dash_duo.driver.execute_script(
         "const l = document.querySelector('#timeline .js-plotly-plot')._fullLayout; return [l.width, l.height]"
     )
-    # what is on screen, at 2x (the graph's height is CSS pixels, so it may be fractional)
-    assert abs(width - 2 * on_screen[0]) <= 1 and abs(height - 2 * on_screen[1]) <= 1
+    assert [width, height] == [2 * on_screen[0], 2 * on_screen[1]]  # what is on screen, at 2x
     assert (folder / f"{stem}.svg").read_text().lstrip().startswith("<svg")
     csv = (folder / "events_CN-SU_1957-1975.csv").read_text()
     assert csv.splitlines()[0] == "id,date,end,title,countries,type,status,first,sources"

@@ -151,6 +151,5 @@ def test_the_download_menu_saves_the_race_chart(dash_duo, served):
         "const l = document.querySelector('#race .js-plotly-plot')._fullLayout; return [l.width, l.height]"
     )
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    # what is on screen, at 2x (the graph's height is CSS pixels, so it may be fractional)
-    assert abs(width - 2 * on_screen[0]) <= 1 and abs(height - 2 * on_screen[1]) <= 1
+    assert abs(width - 2 * on_screen[0]) <= 1 and height == 2 * on_screen[1]  # what is on screen, at 2x
     assert dash_duo.get_logs() == []

@@ -317,8 +317,9 @@ def graph_config(stem: str, narrow: bool = False) -> dict:
 
 def graph_style(figure) -> dict:
     """The chart's height as the graph's own: a responsive graph otherwise drops the figure's
-    height when its column narrows (the details panel opening beside it) and collapses."""
-    return {"height": f"{figure.layout.height}px"}
+    height when its column narrows (the details panel opening beside it) and collapses. The
+    height is the content's (the graph's card has padding), so the plot is exactly the figure."""
+    return {"height": f"{figure.layout.height}px", "boxSizing": "content-box"}
 
 
 def country_options(dataset: Dataset | None) -> list[dict]:
