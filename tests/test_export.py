@@ -372,3 +372,15 @@ def test_captioned_copies_and_image_size_defaults_to_a_slide(loaded):
     assert export.image_size(out, 1600) == (1600, 900)
     tall = export.captioned(fig.update_layout(height=2000), "c")
     assert export.image_size(tall, 1600)[1] > 2000 and export.image_size(tall, 1600, 700) == (1600, 700)
+
+
+def test_images_draw_webgl_traces_as_svg_ones():
+    """On screen WebGL keeps big charts fluid; images get true vectors (and render faster)."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure({"data": [{"type": "scattergl", "x": [1, 2], "y": [0, 1], "customdata": ["a", "b"]},
+                              {"type": "bar", "x": [1], "y": [0]}], "layout": {"height": 300}})  # fmt: skip
+    drawn = export.vector(fig)
+    assert [t.type for t in drawn.data] == ["scatter", "bar"]
+    assert list(drawn.data[0].customdata) == ["a", "b"] and drawn.layout.height == 300
+    assert [t.type for t in fig.data] == ["scattergl", "bar"]  # the app's figure is left as it was

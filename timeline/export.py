@@ -240,6 +240,21 @@ def html_page(fig: go.Figure, title: str, theme: str = "light", width: int | Non
 # --- rendering and writing ----------------------------------------------------------------------
 
 
+
+def vector(fig: go.Figure) -> go.Figure:
+    """``fig`` with its WebGL traces drawn as SVG ones, for images.
+
+    On screen WebGL keeps 10,000+ points fluid; in an image it is a bitmap inside the SVG or PDF,
+    and a headless browser draws it in software: at 10,000 events a PNG took 16 s with WebGL and
+    4.5 s with SVG traces, and SVG and PDF stay true vectors.
+    """
+    if not any(trace.type == "scattergl" for trace in fig.data):
+        return fig
+    data = [{**trace.to_plotly_json(), "type": "scatter"} if trace.type == "scattergl" else trace
+            for trace in fig.data]  # fmt: skip
+    return go.Figure({"data": data, "layout": fig.layout}, _validate=False)
+
+
 class Browser:
     """One headless Chromium (through kaleido) for all of a command's images.
 
@@ -271,7 +286,8 @@ class Browser:
 
     def render(self, fig: go.Figure, fmt: str, width: int, height: int, scale: float = 1) -> bytes:
         opts = {"format": fmt, "width": width, "height": height, "scale": scale}
-        return self._runner.run(self._kaleido.calc_fig(fig, opts=opts))
+        return self._runner.run(self._kaleido.calc_fig(vector(fig), opts=opts))
+
 
     def __exit__(self, *exc_info) -> None:
         try:
