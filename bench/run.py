@@ -18,22 +18,21 @@ import os
 import platform
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from synth import write as write_synthetic  # noqa: E402  (bench/ is on sys.path when run)
+# bench/ is on sys.path when run: the load test's server and callback helpers serve both.
+from load import CHART_OUTPUT, chart_body, find_callback, plotted_ids, serving  # noqa: E402
+from synth import write as write_synthetic  # noqa: E402
 from timeline import figures, frame, store  # noqa: E402
 from timeline.live import LiveData  # noqa: E402
 
@@ -104,36 +103,6 @@ def reload_times(path: Path) -> tuple[float, float]:
 
 
 # --- 3, 4, 6. the running server ----------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def server(path: Path) -> Iterator[tuple[str, subprocess.Popen]]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [PYTHON, "-m", "timeline", "serve", str(path), "--port", str(port)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 300
-        while True:
-            try:
-                urllib.request.urlopen(url + "/", timeout=60).read()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the server for {path} did not start") from None
-                time.sleep(0.2)
-        yield url, proc
-    finally:
-        proc.terminate()
-        proc.wait(30)
-
-
 def peak_rss_mb(proc: subprocess.Popen) -> float:
     """Peak resident memory (VmHWM) of the server and its children, in MB."""
     pids = [proc.pid]
@@ -147,33 +116,10 @@ def peak_rss_mb(proc: subprocess.Popen) -> float:
     return total / 1024
 
 
-def chart_callback(url: str) -> dict:
-    """The app's callback that draws the main chart, from its public dependency list."""
-    deps = json.loads(urllib.request.urlopen(url + "/_dash-dependencies").read())
-    for dep in deps:
-        if "timeline.figure" in dep["output"]:
-            return dep
-    raise RuntimeError("no callback outputs timeline.figure")
-
-
 def call_chart(url: str, dep: dict, search: str) -> tuple[float, int, int, int]:
     """Seconds, bytes on the wire (gzip, as browsers ask), JSON bytes and events plotted."""
-    values = {"url.search": search, "look.data": {"theme": "light", "width": 1100}}
-    inputs = [
-        {"id": i["id"], "property": i["property"], "value": values.get(f"{i['id']}.{i['property']}")}
-        for i in dep["inputs"]
-    ]
-    outputs = [
-        {"id": o.split(".")[0], "property": o.split(".")[1]}
-        for o in dep["output"].strip(".").split("...")
-    ]
-    body = json.dumps({
-        "output": dep["output"], "outputs": outputs, "inputs": inputs,
-        "state": [{"id": s["id"], "property": s["property"]} for s in dep["state"]],
-        "changedPropIds": ["url.search"],
-    }).encode()  # fmt: skip
     request = urllib.request.Request(
-        url + "/_dash-update-component", data=body,
+        url + "/_dash-update-component", data=json.dumps(chart_body(dep, search)).encode(),
         headers={"Content-Type": "application/json", "Accept-Encoding": "gzip"},
     )  # fmt: skip
     started = time.perf_counter()
@@ -182,14 +128,12 @@ def call_chart(url: str, dep: dict, search: str) -> tuple[float, int, int, int]:
         gzipped = response.headers.get("Content-Encoding") == "gzip"
     seconds = time.perf_counter() - started
     raw = gzip.decompress(wire) if gzipped else wire
-    figure = json.loads(raw)["response"]["timeline"]["figure"]
-    events = {cd for trace in figure["data"] for cd in (trace.get("customdata") or [])}
-    return seconds, len(wire), len(raw), len(events)
+    return seconds, len(wire), len(raw), len(plotted_ids(json.loads(raw)))
 
 
 def filter_changes(url: str, dataset_codes: list[str], repeat: int) -> tuple[float, float, float, float]:
     """Median and p95 seconds of a country filter change; wire and JSON bytes per plotted event."""
-    dep = chart_callback(url)
+    dep = find_callback(json.loads(urllib.request.urlopen(url + "/_dash-dependencies").read()), CHART_OUTPUT)
     call_chart(url, dep, "?view=timeline")  # warm
     times = []
     for i in range(repeat):
@@ -322,7 +266,8 @@ def main() -> None:
             print(f"{size:>7} events: server", flush=True)
             df = frame.to_frame(loaded.dataset)
             codes = sorted({c for cs in df["countries"] for c in cs})
-            with server(path) as (url, proc):
+            with serving([path]) as running:
+                url, proc = running.url, running.proc
                 row.values["server_start_rss_mb"] = peak_rss_mb(proc)
                 med, high, wire, raw = filter_changes(url, codes, max(10, args.repeat * 5))
                 row.values["filter_median_ms"], row.values["filter_p95_ms"] = med * 1000, high * 1000
