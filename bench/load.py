@@ -70,7 +70,8 @@ class Server:
 
 @contextmanager
 def serving(files: list[str | os.PathLike], workers: int = 1, *args: str, ready_s: float = 120) -> Iterator[Server]:
-    """``timeline serve FILES --workers N`` on a free loopback port, ready (``/healthz`` answers)."""
+    """``timeline serve FILES --workers N`` on a free loopback port, ready (``/healthz`` answers
+    and all N workers are running)."""
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="timeline-serve-") as tmp:
         log_path = Path(tmp) / "server.log"
@@ -84,6 +85,13 @@ def serving(files: list[str | os.PathLike], workers: int = 1, *args: str, ready_
         try:
             if not ready(server.url, proc, ready_s):
                 raise RuntimeError(f"the server did not start:\n{server.log()}")
+            # gunicorn forks its workers one by one, and the first answers before the others exist:
+            # wait for all of them, so every worker has read the files before a test changes them.
+            deadline = time.monotonic() + ready_s
+            while workers > 1 and len(server.children()) < workers:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"only {len(server.children())} of {workers} workers started:\n{server.log()}")
+                time.sleep(0.1)
             yield server
         finally:
             if proc.poll() is None:
