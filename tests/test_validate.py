@@ -183,3 +183,40 @@ def test_small_aliases_are_allowed(runner, tmp_path):
     path.write_text(text)
     result = validate(runner, path)
     assert result.exit_code == 0, result.output
+
+
+def many_events(n: int, bad_date_at: int | None = None) -> str:
+    """GOOD with ``n`` events; event ``bad_date_at`` (if any) has an impossible date."""
+    head, item = GOOD.split("  - id: sputnik-1\n")
+    items = []
+    for i in range(n):
+        one = "  - id: sputnik-1\n" + item
+        one = one.replace("sputnik-1", f"sputnik-{i}").replace("1957-10-04", "1957-13-04" if i == bad_date_at else "1957-10-04")
+        items.append(one)
+    return head + "".join(items)
+
+
+def test_a_long_file_read_a_chunk_at_a_time_loads_as_the_careful_path_does(tmp_path, monkeypatch):
+    from timeline import store, yamlsource
+
+    monkeypatch.setattr(yamlsource, "CHUNK", 4)
+    path = tmp_path / "events.yaml"
+    path.write_text(many_events(10))
+    chunked = store.load([path])
+    with monkeypatch.context() as careful:
+        careful.setattr(store, "fast_split", lambda text: None)
+        careful.setattr(store, "fast_load", lambda text: None)
+        assert store.load([path]) == chunked
+    assert chunked.ok and [e.id for e in chunked.dataset.events] == [f"sputnik-{i}" for i in range(10)]
+
+
+def test_a_problem_in_a_later_chunk_is_placed_in_the_file(runner, tmp_path, monkeypatch):
+    from timeline import yamlsource
+
+    monkeypatch.setattr(yamlsource, "CHUNK", 4)
+    path = tmp_path / "events.yaml"
+    path.write_text(many_events(10, bad_date_at=9))
+    result = validate(runner, "--no-cache", path)
+    line = path.read_text().splitlines().index("    date: 1957-13-04") + 1
+    assert result.exit_code == 1
+    assert result.output.startswith(f"{path}:{line}:11: events[9].date:"), result.output

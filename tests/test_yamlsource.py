@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import math
 
+import pytest
+
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from timeline.yamlsource import fast_load, parse
+from timeline import yamlsource
+from timeline.yamlsource import NotFast, fast_load, fast_split, parse
 
 from .test_validate import CASES, GOOD
 
@@ -23,6 +26,13 @@ def agree(text: str) -> None:
     careful = parse(text)
     if fast is not None and not careful.problems:
         assert careful.data == fast, text
+    split = fast_split(text)
+    if split is not None and not careful.problems:
+        try:
+            events = [item for chunk in split.chunks() for item in chunk]
+        except NotFast:
+            return
+        assert careful.data == {**split.head, "events": events}, text
 
 
 def test_yaml_12_core_scalars():
@@ -74,3 +84,55 @@ def test_dumped_documents_agree(data, flow, unicode):
 @given(st.integers(0, len(GOOD)), st.text(alphabet=" \t\n:-[]{},#&*!|>'\"?%@`0aZ\\", min_size=1, max_size=4))
 def test_mutated_files_agree(at, junk):
     agree(GOOD[:at] + junk + GOOD[at:])
+
+
+def events_file(items: list[str], indent: str = "  ", tail: str = "") -> str:
+    return "countries: {SU: {name: USSR}}\nevents:\n" + "".join(f"{indent}- {item}\n" for item in items) + tail
+
+
+def read_split(text: str) -> dict:
+    split = fast_split(text)
+    assert split is not None, text
+    return {**split.head, "events": [item for chunk in split.chunks() for item in chunk]}
+
+
+def test_a_long_events_list_is_read_in_chunks_that_add_up_to_the_whole(monkeypatch):
+    monkeypatch.setattr(yamlsource, "CHUNK", 3)
+    items = [f"{{id: e{n}, n: {n}}}" for n in range(10)]
+    for indent in ("", "  ", "    "):
+        text = events_file(items, indent, tail="types: {x: {label: X}}  # after the list\n")
+        split = fast_split(text)
+        assert split.count == 10 and [len(c) for c in split.chunks()] == [3, 3, 3, 1]
+        assert read_split(text) == parse(text).data
+
+
+def test_chunks_keep_comments_block_scalars_and_nested_lists_whole(monkeypatch):
+    monkeypatch.setattr(yamlsource, "CHUNK", 1)
+    text = (
+        "events:\n"
+        "# a comment at the margin\n"
+        "  - id: a\n    description: |\n      - not an item\n\n      still the description\n"
+        "    tags:\n    - x\n    - y\n"
+        "  -\n    id: b\n"
+        "\n  - id: c\r\n"
+        "countries: {}\n"
+    )  # fmt: skip
+    assert read_split(text) == parse(text).data
+    assert fast_split(text).count == 3
+
+
+def test_a_cut_inside_a_quoted_scalar_is_caught_and_sent_the_careful_way(monkeypatch):
+    monkeypatch.setattr(yamlsource, "CHUNK", 1)
+    text = 'events:\n- id: a\n  title: "two\n- lines"\n- id: b\n'
+    split = fast_split(text)
+    if split is not None:  # the quoted line looks like an item: reading the chunks must refuse
+        with pytest.raises(NotFast):
+            list(split.chunks())
+    assert parse(text).data == {"events": [{"id": "a", "title": "two - lines"}, {"id": "b"}]}
+    agree(text)
+
+
+def test_files_without_a_top_level_block_list_of_events_are_not_split():
+    for text in ("events: []\n", "events: [{id: a}]\n", "a: 1\n", "x:\n  events:\n  - 1\n",
+                 "events:\n- a\nevents:\n- b\n", "events:\n- &x a\n- *x\n"):  # fmt: skip
+        assert fast_split(text) is None, text

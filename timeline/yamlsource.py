@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
 import yaml
 import yaml.reader
@@ -267,21 +267,91 @@ _CAREFUL_CHARS = re.compile(
 # A token starting with "!" (a tag), "&" or "*" (anchors, aliases) or "_" and a digit (yaml_rs
 # reads `_0` as 0); "?" or ":" glued to text where a key may start (`{?name: x}`, read differently
 # by 1.1 and 1.2). A "?" inside a title ("M-69 ???522") is fine.
-_INDICATOR = re.compile(r"[ \t\n\[{,](?:!|[&*]\S|_[0-9_])|(?:[\[{,]|\n[ \t]*(?:-[ \t]+)*)[ \t]*[?:]\S")
+_INDICATORS = (  # three simple patterns scan faster than their alternation
+    re.compile(r"[ \t\n\[{,](?:!|[&*]\S|_[0-9_])"),
+    re.compile(r"[\[{,][ \t]*[?:]\S"),
+    re.compile(r"\n[ \t]*(?:-[ \t]+)*[ \t]*[?:]\S"),
+)
 _NO_ALIASES = yaml_rs.AliasLimits(max_total_replayed_events=0) if yaml_rs else None
 
 
 def fast_load(text: str) -> dict[str, Any] | None:
     """The plain data of a simple, well-formed mapping document, or ``None`` (use ``parse``)."""
-    if (
-        yaml_rs is None
-        or "<<" in text
-        or _CAREFUL_CHARS.search(text)
-        or _INDICATOR.search("\n" + text)
-    ):
-        return None
+    return _fast_mapping(text) if _plain(text) else None
+
+
+def _plain(text: str) -> bool:
+    if yaml_rs is None or "<<" in text or _CAREFUL_CHARS.search(text):
+        return False
+    lines = "\n" + text
+    return not any(pattern.search(lines) for pattern in _INDICATORS)
+
+
+def _fast_mapping(text: str) -> dict[str, Any] | None:
     try:
         data = yaml_rs.loads(text, parse_datetime=False, alias_limits=_NO_ALIASES)
     except (yaml_rs.YAMLDecodeError, ValueError, TypeError, RecursionError):  # TypeError: a list as a key
         return None
     return data if isinstance(data, dict) else None
+
+
+class NotFast(Exception):
+    """A chunk of ``fast_split``'s events did not read as the items it was cut at: use ``parse``."""
+
+
+@dataclass(frozen=True)
+class Split:
+    """A document read the fast way with its ``events`` list in chunks (see ``fast_split``)."""
+
+    head: dict[str, Any]  # every top-level key but ``events``
+    count: int  # how many events
+    _text: str = field(repr=False)
+    _cuts: tuple[int, ...] = field(repr=False)  # where each chunk starts, and the list's end
+
+    def chunks(self) -> Iterator[list[Any]]:
+        """The events, a chunk of plain data at a time; raises ``NotFast`` if a chunk misreads."""
+        text, cuts = self._text, self._cuts
+        for n, (start, stop) in enumerate(zip(cuts, cuts[1:])):
+            items = _fast_list(text[start:stop])
+            if items is None or len(items) != min(CHUNK, self.count - n * CHUNK):
+                raise NotFast(f"events {n * CHUNK}..: read differently in a chunk")
+            yield items
+
+
+CHUNK = 500  # events read at a time: small enough that their plain data is a passing cost
+_EVENTS = re.compile(r"^events:[ \t\r]*(?:#[^\n]*)?\n(?:[ \t\r]*(?:#[^\n]*)?\n)*( *)-(?=[ \t\r\n])", re.M)
+
+
+def fast_split(text: str) -> Split | None:
+    """``fast_load`` for a file whose ``events`` is a top-level block list, without holding it all.
+
+    A 100,000-event file is 80 MB of YAML and some 330 MB as plain data, and its validated models
+    are as big again: reading the list a chunk at a time lets callers validate each chunk and drop
+    its plain data before reading the next. Items are cut where a line starts the list's ``-`` at
+    its own indent; each chunk must then read as exactly the items it was cut at (a cut inside a
+    quoted scalar cannot), or ``chunks`` raises ``NotFast``. ``None``: use ``fast_load`` or ``parse``.
+    """
+    if not _plain(text):
+        return None
+    found = _EVENTS.search(text)
+    if found is None:
+        return None
+    indent = found.group(1)
+    first = found.end() - 1 - len(indent)
+    # the list runs until a line that is neither an item, nor deeper, nor blank, nor a comment
+    end = re.compile(rf"^(?!{indent}-[ \t\r]|{indent}-$|{indent} |[ \t\r]*#|[ \t\r]*$)", re.M).search(text, first)
+    stop = end.start() if end else len(text)
+    starts = [m.start() for m in re.compile(rf"^{indent}-(?=[ \t\r\n]|$)", re.M).finditer(text, first, stop)]
+    head = _fast_mapping(text[: found.start()] + "events: []\n" + text[stop:])
+    if head is None or head.get("events") != []:
+        return None
+    del head["events"]
+    return Split(head, len(starts), text, (*starts[::CHUNK], stop))
+
+
+def _fast_list(text: str) -> list[Any] | None:
+    try:
+        data = yaml_rs.loads(text, parse_datetime=False, alias_limits=_NO_ALIASES)
+    except (yaml_rs.YAMLDecodeError, ValueError, TypeError, RecursionError):
+        return None
+    return data if isinstance(data, list) else None
