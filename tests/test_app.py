@@ -9,7 +9,7 @@ import socket
 
 import pytest
 
-from timeline import frame, store, tables
+from timeline import frame, live, store, tables
 from timeline.app import clicked_event, create_app, details, read_url, write_url
 from timeline.cli import main
 from timeline.dates import PartialDate
@@ -33,18 +33,23 @@ def dataset(events_file):
     return loaded.dataset
 
 
-def test_the_url_round_trips_filters_and_the_open_event(dataset):
+@pytest.fixture
+def snapshot(dataset):
+    return live.snapshot(dataset, "v1")
+
+
+def test_the_url_round_trips_filters_and_the_open_event(snapshot):
     filters = Filters(countries=("CN", "SU"), start=PartialDate(1957), end=PartialDate(1975), view="activity")
     search = write_url(filters, "sputnik-1")
     assert search == "?country=CN,SU&from=1957&to=1975&view=activity&event=sputnik-1"
-    assert read_url(search, dataset) == (filters, "sputnik-1", [])
+    assert read_url(search, snapshot) == (filters, "sputnik-1", [])
     assert write_url(Filters()) == ""
-    assert read_url("", dataset) == (Filters(), "", [])
+    assert read_url("", snapshot) == (Filters(), "", [])
     assert read_url(None, None) == (Filters(), "", [])
 
 
-def test_unknown_url_values_are_dropped_with_notes(dataset):
-    filters, event, notes = read_url("?country=CN,XX&view=pie&event=nope&firsts=maybe", dataset)
+def test_unknown_url_values_are_dropped_with_notes(snapshot):
+    filters, event, notes = read_url("?country=CN,XX&view=pie&event=nope&firsts=maybe", snapshot)
     assert filters == Filters(countries=("CN",))
     assert event == ""
     assert notes == [
@@ -53,16 +58,28 @@ def test_unknown_url_values_are_dropped_with_notes(dataset):
     ]  # fmt: skip
 
 
-def test_a_chart_click_names_an_event_only_through_known_customdata(dataset):
-    assert clicked_event({"points": [{"customdata": "zarya"}]}, dataset) == "zarya"
-    assert clicked_event({"points": [{"customdata": ["zarya", "x"]}]}, dataset) == "zarya"
-    assert clicked_event({"points": [{"customdata": "1950s"}]}, dataset) == ""  # an activity bar
-    assert clicked_event({"points": []}, dataset) == ""
-    assert clicked_event(None, dataset) == ""
+def test_a_chart_click_names_an_event_only_through_known_customdata(snapshot):
+    assert clicked_event({"points": [{"customdata": "zarya"}]}, snapshot) == "zarya"
+    assert clicked_event({"points": [{"customdata": ["zarya", "x"]}]}, snapshot) == "zarya"
+    assert clicked_event({"points": [{"customdata": "1950s"}]}, snapshot) == ""  # an activity bar
+    assert clicked_event({"points": []}, snapshot) == ""
+    assert clicked_event(None, snapshot) == ""
 
 
-def test_details_are_plain_text_with_safe_links(dataset):
-    panel = json.dumps([c.to_plotly_json() for c in details(dataset, "vanguard-tv3")], default=lambda o: o.to_plotly_json())
+def test_a_snapshot_keeps_every_event_as_a_row_and_as_models_only_what_the_race_reads():
+    dataset = store.load([store.bundled_path()]).dataset
+    snapshot = live.snapshot(dataset, "v1")
+    assert sorted(snapshot.df["id"]) == sorted(e.id for e in dataset.events)
+    race_events = [e.id for e in dataset.events if e.milestone]
+    assert 0 < len(race_events) < len(dataset.events)
+    assert [e.id for e in snapshot.dataset.events] == race_events
+    assert snapshot.dataset.countries == dataset.countries and snapshot.dataset.milestones == dataset.milestones
+    assert snapshot.has("sputnik-1") and not snapshot.has("nope")
+    assert snapshot.event("sputnik-1")["first"] is True
+
+
+def test_details_are_plain_text_with_safe_links(snapshot):
+    panel = json.dumps([c.to_plotly_json() for c in details(snapshot, "vanguard-tv3")], default=lambda o: o.to_plotly_json())
     assert "Vanguard <b>TV3</b> & co" in panel  # a text child: React renders it as text
     assert '"rel": "noopener noreferrer"' in panel and '"target": "_blank"' in panel
     assert "Dec 1957" in panel and "Failed" in panel

@@ -117,7 +117,7 @@ def test_a_file_written_moments_ago_is_read_once_it_settles(tmp_path):
     path.write_text(partial, encoding="utf-8")
     assert data.current() is good  # changed within the settling time: not read yet
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns - 61 * 10**9))
-    assert len(data.current().dataset.events) == 3  # left alone that long, it is what the file holds
+    assert len(data.current().df) == 3  # left alone that long, it is what the file holds
 
 
 def test_a_read_during_which_the_file_changed_is_thrown_away(tmp_path, monkeypatch):

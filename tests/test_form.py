@@ -10,7 +10,7 @@ import textwrap
 
 import pytest
 
-from timeline import form, store
+from timeline import form, live, store
 from timeline.app import create_app
 from timeline.cli import main
 
@@ -89,10 +89,10 @@ def events_file(tmp_path):
 
 
 @pytest.fixture
-def dataset(events_file):
+def snapshot(events_file):
     loaded = store.load([events_file])
     assert loaded.ok, loaded.errors
-    return loaded.dataset
+    return live.snapshot(loaded.dataset, loaded.version)  # what the form checks against: the page's data
 
 
 # --- checking as typed ------------------------------------------------------------------------
@@ -111,25 +111,25 @@ def dataset(events_file):
     ("tags", {"tags": "fine, " + "x" * 41}, ["String should have at most 40 characters"]),
     ("title", {"title": ""}, []),  # empty while typing is not an error yet
 ])  # fmt: skip
-def test_each_field_is_checked_as_typed(dataset, name, values, expected):
-    assert form.field_problems(name, values, dataset) == expected
+def test_each_field_is_checked_as_typed(snapshot, name, values, expected):
+    assert form.field_problems(name, values, snapshot) == expected
 
 
-def test_a_submit_also_asks_for_the_required_fields(dataset):
+def test_a_submit_also_asks_for_the_required_fields(snapshot):
     empty = dict.fromkeys(form.FIELDS, "")
-    problems = {n: p for n in form.FIELDS if (p := form.field_problems(n, empty, dataset, submitting=True))}
+    problems = {n: p for n in form.FIELDS if (p := form.field_problems(n, empty, snapshot, submitting=True))}
     assert problems == dict.fromkeys(["title", "date", "countries", "type", "status", "description", "url"],
                                      ["Required."])  # fmt: skip
     with_title = {**empty, "source_title2": "NSSDC"}  # a second source's title needs its URL
-    assert form.field_problems("url2", with_title, dataset, submitting=True) == ["Required."]
+    assert form.field_problems("url2", with_title, snapshot, submitting=True) == ["Required."]
 
 
 # --- submitting -------------------------------------------------------------------------------
 
 
-def test_a_submit_adds_exactly_the_new_lines_and_keeps_every_comment(events_file, dataset):
+def test_a_submit_adds_exactly_the_new_lines_and_keeps_every_comment(events_file, snapshot):
     before = events_file.read_text(encoding="utf-8")
-    outcome = form.submit(VOSTOK, events_file, dataset)
+    outcome = form.submit(VOSTOK, events_file, snapshot)
     assert outcome.errors == {} and outcome.summary == []
     assert outcome.added.event.id == "vostok-1" and outcome.added.event.first
     after = events_file.read_text(encoding="utf-8")
@@ -138,9 +138,9 @@ def test_a_submit_adds_exactly_the_new_lines_and_keeps_every_comment(events_file
     assert store.load([events_file]).ok
 
 
-def test_a_bad_date_and_a_taken_id_are_shown_by_their_fields_and_nothing_is_written(events_file, dataset):
+def test_a_bad_date_and_a_taken_id_are_shown_by_their_fields_and_nothing_is_written(events_file, snapshot):
     before = events_file.read_bytes()
-    outcome = form.submit({**VOSTOK, "title": "Sputnik 1", "date": "1957-13"}, events_file, dataset)
+    outcome = form.submit({**VOSTOK, "title": "Sputnik 1", "date": "1957-13"}, events_file, snapshot)
     assert outcome.added is None and outcome.summary == []
     assert outcome.errors == {
         "date": ["impossible date '1957-13': month must be 01 to 12"],
@@ -149,47 +149,47 @@ def test_a_bad_date_and_a_taken_id_are_shown_by_their_fields_and_nothing_is_writ
     assert events_file.read_bytes() == before
 
 
-def test_an_empty_form_writes_nothing(events_file, dataset):
+def test_an_empty_form_writes_nothing(events_file, snapshot):
     before = events_file.read_bytes()
-    outcome = form.submit(dict.fromkeys(form.FIELDS, None), events_file, dataset)
+    outcome = form.submit(dict.fromkeys(form.FIELDS, None), events_file, snapshot)
     assert set(outcome.errors) == {"title", "date", "countries", "type", "status", "description", "url"}
     assert events_file.read_bytes() == before
 
 
-def test_what_only_the_whole_event_shows_comes_back_from_add_event_by_field(events_file, dataset):
+def test_what_only_the_whole_event_shows_comes_back_from_add_event_by_field(events_file, snapshot):
     before = events_file.read_bytes()
-    outcome = form.submit({**VOSTOK, "end": "1960"}, events_file, dataset)  # each field is fine alone
+    outcome = form.submit({**VOSTOK, "end": "1960"}, events_file, snapshot)  # each field is fine alone
     assert outcome.errors == {"end": ["end 1960 is before date 1961-04-12"]} and outcome.summary == []
     assert events_file.read_bytes() == before
 
 
-def test_an_id_taken_since_the_page_loaded_is_caught_by_add_event(events_file, dataset):
+def test_an_id_taken_since_the_page_loaded_is_caught_by_add_event(events_file, snapshot):
     other = {**VOSTOK, "url2": "", "source_title2": ""}
-    assert form.submit(other, events_file, dataset).added  # someone else adds Vostok 1 first
+    assert form.submit(other, events_file, snapshot).added  # someone else adds Vostok 1 first
     before = events_file.read_bytes()
-    outcome = form.submit(other, events_file, dataset)  # the page's data does not have it yet
+    outcome = form.submit(other, events_file, snapshot)  # the page's data does not have it yet
     assert outcome.errors == {"id": ["'vostok-1' is already used by the event at line 32; "
                                      "choose another, e.g. 'vostok-1-2'"]}  # fmt: skip
     assert events_file.read_bytes() == before
 
 
-def test_problems_of_the_file_itself_go_to_the_summary(events_file, dataset):
+def test_problems_of_the_file_itself_go_to_the_summary(events_file, snapshot):
     broken = FIXTURE.replace("date: 1958-02-01", "date: 1958-02-30")
     events_file.write_text(broken, encoding="utf-8")
-    outcome = form.submit(VOSTOK, events_file, dataset)
+    outcome = form.submit(VOSTOK, events_file, snapshot)
     assert outcome.errors == {}
     assert outcome.summary == [f"{events_file}:26:11: events[1].date: impossible date '1958-02-30': "
                                "Feb 1958 has days 01 to 28"]  # fmt: skip
     assert events_file.read_text(encoding="utf-8") == broken
 
 
-def test_a_full_disk_is_told_in_the_summary(events_file, dataset, monkeypatch):
+def test_a_full_disk_is_told_in_the_summary(events_file, snapshot, monkeypatch):
     def full(fd):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr(os, "fsync", full)
     before = events_file.read_bytes()
-    outcome = form.submit(VOSTOK, events_file, dataset)
+    outcome = form.submit(VOSTOK, events_file, snapshot)
     assert outcome.errors == {} and outcome.added is None
     assert outcome.summary == [f"{events_file}: cannot write: no space left on the device; the file is unchanged"]
     assert events_file.read_bytes() == before

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Sequence
 from urllib.parse import parse_qsl, urlencode
 
+import pandas as pd
 from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
@@ -121,15 +122,15 @@ def create_app(
 # --- URL state ----------------------------------------------------------------------------------
 
 
-def read_url(search: str | None, dataset: Dataset | None) -> tuple[Filters, str, list[str]]:
+def read_url(search: str | None, snapshot: Snapshot | None) -> tuple[Filters, str, list[str]]:
     """Filters, open event id and notes about what was ignored, from a URL query string."""
     query = dict(parse_qsl((search or "").lstrip("?"), keep_blank_values=True))
-    filters, notes = Filters.from_query(query, dataset)
+    filters, notes = Filters.from_query(query, snapshot.dataset if snapshot else None)
     if filters.view not in app_views():
         notes.append(f"ignored view {filters.view!r} (one of {', '.join(app_views())})")
         filters = filters.replace(view="timeline")
     event = query.get("event", "").strip()
-    if event and dataset is not None and event not in {e.id for e in dataset.events}:
+    if event and snapshot is not None and snapshot.ok and not snapshot.has(event):
         notes.append(f"ignored unknown event {event!r}")
         event = ""
     return filters, event, notes
@@ -204,7 +205,7 @@ def layout(snapshot: Snapshot, poll_ms: int = POLL_MS, edits_to: Path | None = N
             filter_panel(dataset),
             html.Main(id=RESULTS, className="results", tabIndex="-1", children=[
                 html.Div(id=NOTES, className="notes", role="status"),
-                toolbar(dataset),
+                toolbar(snapshot.df),
                 dcc.Graph(id=CHART, className="chart chart-only", config=graph_config("timeline"), figure=EMPTY_FIGURE),
                 html.Div(id=RACE_AREA, className="race-area", hidden=True, children=[
                     dcc.Graph(id=RACE, className="chart", config=graph_config("race"), figure=EMPTY_FIGURE),
@@ -261,7 +262,7 @@ def filter_panel(dataset: Dataset | None) -> html.Aside:
     ])  # fmt: skip
 
 
-def toolbar(dataset: Dataset | None) -> html.Div:
+def toolbar(df: pd.DataFrame | None) -> html.Div:
     """Above the results: lanes and decade zoom (chart views only), and the download menu."""
     return html.Div(className="toolbar", children=[
         html.Fieldset(className="lanes chart-only", children=[
@@ -277,7 +278,7 @@ def toolbar(dataset: Dataset | None) -> html.Div:
                            value="date", inline=True, className="segmented"),
         ]),
         html.Div(id=DECADES, className="decades chart-only", role="group", **{"aria-label": "Zoom to a decade"},
-                 children=decade_buttons(dataset)),
+                 children=decade_buttons(df)),
         download_menu(),
     ])  # fmt: skip
 
@@ -330,10 +331,10 @@ def type_options(dataset: Dataset | None) -> list[dict]:
     return [{"label": t.label, "value": key} for key, t in (dataset.types if dataset else {}).items()]
 
 
-def decade_buttons(dataset: Dataset | None) -> list:
+def decade_buttons(df: pd.DataFrame | None) -> list:
     """A zoom button per decade the data covers, and one back to everything."""
-    years = [e.date.year for e in dataset.events] if dataset and dataset.events else []
-    starts = range(min(years) // 10 * 10, max(years) // 10 * 10 + 10, 10) if years else ()
+    years = df["start"].dt.year if df is not None and len(df) else None
+    starts = range(years.min() // 10 * 10, years.max() // 10 * 10 + 10, 10) if years is not None else ()
     return [
         *(html.Button(f"{d}s", id={"type": DECADE, "start": d}, className="chip") for d in starts),
         html.Button("All", id={"type": DECADE, "start": 0}, className="chip", title="Show every year"),
@@ -358,23 +359,24 @@ def count_text(snapshot: Snapshot, filters: Filters) -> str:
     return f"{shown:,} of {total:,} event{'s' * (total != 1)}"
 
 
-def details(dataset: Dataset, event_id: str) -> list:
+def details(snapshot: Snapshot, event_id: str) -> list:
     """The details panel of one event: plain text, links that open in a new tab."""
-    event = next(e for e in dataset.events if e.id == event_id)
-    when = f"{event.date.label()} – {event.end.label()}" if event.end else event.date.label()
+    dataset, event = snapshot.dataset, snapshot.event(event_id)
+    when = f"{event['date_label']} – {event['end_label']}" if event["end"] else event["date_label"]
     facts = [
         ("Date", when),
-        ("Countries", ", ".join(dataset.countries[c].name for c in event.countries)),
-        ("Type", dataset.types[event.type].label),
-        ("Status", event.status.title() + (" · world first" if event.first else "")),
+        ("Countries", ", ".join(dataset.countries[c].name for c in event["countries"])),
+        ("Type", event["type_label"]),
+        ("Status", event["status"].title() + (" · world first" if event["first"] else "")),
     ]
-    articles = [dataset.articles[key] for key in event.mentioned_in]
+    articles = [dataset.articles[key] for key in event["mentioned_in"]]
+    sources = zip(event["source_titles"], event["sources"])
     return [
-        html.H2(event.title, id="details-title", tabIndex="-1"),
+        html.H2(event["title"], id="details-title", tabIndex="-1"),
         html.Dl([part for term, value in facts for part in (html.Dt(term), html.Dd(value))]),
-        html.P(event.description, className="description"),
+        html.P(event["description"], className="description"),
         html.H3("Sources"),
-        html.Ul([html.Li(external_link(s.title, s.url)) for s in event.sources]),
+        html.Ul([html.Li(external_link(title, url)) for title, url in sources]),
         html.H3("Mentioned in"),
         html.Ul([html.Li(article_line(a)) for a in articles]) if articles else html.P("No articles.", className="hint"),
     ]  # fmt: skip
@@ -500,9 +502,9 @@ def register_callbacks(app: Dash, data: LiveData) -> None:
         writes the URL (a history entry).
         """
         values = args[: len(CONTROLS)]
-        dataset = data.current().dataset
-        filters, event, _ = read_url(search, dataset)
-        shown, _ = Filters.from_query(controls_query(*values), dataset)
+        snapshot = data.current()
+        filters, event, _ = read_url(search, snapshot)
+        shown, _ = Filters.from_query(controls_query(*values), snapshot.dataset)
         trigger = ctx.triggered_id
         keep_controls = [no_update] * len(CONTROLS)
         if trigger in (None, URL):  # page load or history navigation
@@ -514,7 +516,7 @@ def register_callbacks(app: Dash, data: LiveData) -> None:
             new, new_event = Filters(view=filters.view, lanes=filters.lanes, align=filters.align), ""
             keep_controls = control_values(new)
         elif trigger in (CHART, RACE):
-            new_event = clicked_event(ctx.triggered[0]["value"], dataset) or event
+            new_event = clicked_event(ctx.triggered[0]["value"], snapshot) or event
         elif trigger == DETAILS_CLOSE:
             new_event = ""
         elif isinstance(trigger, dict) and trigger.get("type") in (OPEN_EVENT, RACE_CELL):
@@ -534,7 +536,7 @@ def register_callbacks(app: Dash, data: LiveData) -> None:
         if look is None:
             raise PreventUpdate  # theme and width arrive from the browser a moment after the page
         snapshot = data.current()
-        filters, _, _ = read_url(search, snapshot.dataset)
+        filters, _, _ = read_url(search, snapshot)
         drawn = [write_url(filters), look, version]  # without the open event: the zoom survives
         if drawn == last:
             raise PreventUpdate
@@ -561,7 +563,7 @@ def register_callbacks(app: Dash, data: LiveData) -> None:
         if look is None:
             raise PreventUpdate
         snapshot = data.current()
-        filters, _, _ = read_url(search, snapshot.dataset)
+        filters, _, _ = read_url(search, snapshot)
         drawn = [write_url(filters), look, version]  # without the open event: the zoom survives
         if drawn == last:
             raise PreventUpdate
@@ -579,7 +581,7 @@ def register_callbacks(app: Dash, data: LiveData) -> None:
     )  # fmt: skip
     def draw_table(search, sort, version, last):
         snapshot = data.current()
-        filters, _, _ = read_url(search, snapshot.dataset)
+        filters, _, _ = read_url(search, snapshot)
         drawn = [write_url(filters), sort, version]
         if drawn == last:
             raise PreventUpdate
@@ -612,7 +614,7 @@ def register_callbacks(app: Dash, data: LiveData) -> None:
     )  # fmt: skip
     def draw_status(search, _version):
         snapshot = data.current()
-        filters, event, notes = read_url(search, snapshot.dataset)
+        filters, event, notes = read_url(search, snapshot)
         views = app_views()
         hrefs = [write_url(filters.replace(view=v), event) or "?" for v in views]
         classes = ["view-tab current" if v == filters.view else "view-tab" for v in views]
@@ -630,10 +632,10 @@ def register_callbacks(app: Dash, data: LiveData) -> None:
     )  # fmt: skip
     def draw_details(search, _version):
         snapshot = data.current()
-        _, event, _ = read_url(search, snapshot.dataset)
+        _, event, _ = read_url(search, snapshot)
         if not event or not snapshot.ok:
             return [], True
-        return details(snapshot.dataset, event), False
+        return details(snapshot, event), False
 
     @app.callback(
         Output(DATA_VERSION, "data"), Input(POLL, "n_intervals"), State(DATA_VERSION, "data"),
@@ -651,15 +653,15 @@ def register_callbacks(app: Dash, data: LiveData) -> None:
         Input(DATA_VERSION, "data"), prevent_initial_call=True,
     )  # fmt: skip
     def refresh_options(_version):
-        dataset = data.current().dataset
-        return country_options(dataset), type_options(dataset), decade_buttons(dataset)
+        snapshot = data.current()
+        return country_options(snapshot.dataset), type_options(snapshot.dataset), decade_buttons(snapshot.df)
 
     @app.callback(Output(CSV_FILE, "data"), Input(CSV, "n_clicks"), State(URL, "search"), prevent_initial_call=True)
     def download_csv(_n, search):
         snapshot = data.current()
         if not snapshot.ok:
             raise PreventUpdate
-        filters, _, _ = read_url(search, snapshot.dataset)
+        filters, _, _ = read_url(search, snapshot)
         stem = figures.file_stem("events", filters)
         return {"content": tables.to_csv(snapshot.df, filters), "filename": f"{stem}.csv", "type": "text/csv"}
 
@@ -694,12 +696,11 @@ def register_callbacks(app: Dash, data: LiveData) -> None:
     )  # fmt: skip
 
 
-def clicked_event(click: dict | None, dataset: Dataset | None) -> str:
+def clicked_event(click: dict | None, snapshot: Snapshot) -> str:
     """The event id of a chart click (its point's customdata), if it names an event."""
     try:
         value = click["points"][0]["customdata"]
     except (TypeError, KeyError, IndexError):
         return ""
     value = value[0] if isinstance(value, list) and value else value
-    known = {e.id for e in dataset.events} if dataset else set()
-    return value if isinstance(value, str) and value in known else ""
+    return value if isinstance(value, str) and snapshot.has(value) else ""

@@ -668,6 +668,7 @@ def check_field(
     *,
     new_countries: Iterable[str] = (),
     new_types: Iterable[str] = (),
+    taken: Container[str] | None = None,
 ) -> Any:
     """Check one field of a new event as it is typed; return it or raise ValueError(message).
 
@@ -681,7 +682,7 @@ def check_field(
         checked = TypeAdapter(kind).validate_python(value)
     except ValidationError as exc:
         raise ValueError("; ".join(e["msg"] for e in exc.errors(include_url=False))) from None
-    taken = {e.id for e in dataset.events}
+    taken = {e.id for e in dataset.events} if taken is None else taken
     if name == "id" and checked in taken:
         raise ValueError(f"{checked!r} is already used; choose another, e.g. {free_id(checked, taken)!r}")
     registries = {"countries": ("country", {**dataset.countries, **dict.fromkeys(new_countries)}),

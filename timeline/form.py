@@ -32,7 +32,7 @@ from dash import ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html,
 from dash.exceptions import PreventUpdate
 
 from . import edit, frame
-from .live import LiveData
+from .live import LiveData, Snapshot
 from .models import STATUSES, Dataset
 
 # --- component ids ----------------------------------------------------------------------------
@@ -124,16 +124,17 @@ def required(name: str, values: Mapping[str, Any]) -> bool:
 
 
 def field_problems(
-    name: str, values: Mapping[str, Any], dataset: Dataset | None, *, submitting: bool = False
+    name: str, values: Mapping[str, Any], snapshot: Snapshot | None, *, submitting: bool = False
 ) -> list[str]:
-    """What is wrong with form field ``name`` (as typed; ``submitting`` also asks for required ones)."""
+    """What is wrong with form field ``name`` (as typed; ``submitting`` also asks for required ones),
+    against the data on screen."""
     value = field_value(name, values)
     if value in (None, "", []):
         return ["Required."] if submitting and required(name, values) else []
-    if name not in LIVE or dataset is None:  # no data on screen: add_event will say what the file lacks
+    if name not in LIVE or snapshot is None or not snapshot.ok:  # add_event will say what the file lacks
         return []
     try:
-        edit.check_field(LIVE[name][0], value, dataset)
+        edit.check_field(LIVE[name][0], value, snapshot.dataset, taken=snapshot.row_of)
     except ValueError as exc:
         return [str(exc)]
     return []
@@ -166,9 +167,9 @@ class Outcome:
     added: edit.Added | None = None
 
 
-def submit(values: Mapping[str, Any], path: str | os.PathLike, dataset: Dataset | None) -> Outcome:
+def submit(values: Mapping[str, Any], path: str | os.PathLike, snapshot: Snapshot | None) -> Outcome:
     """Check every field, then add the event with ``edit.add_event``; nothing is written on a problem."""
-    errors = {n: found for n in FIELDS if (found := field_problems(n, values, dataset, submitting=True))}
+    errors = {n: found for n in FIELDS if (found := field_problems(n, values, snapshot, submitting=True))}
     if errors:
         return Outcome(errors)
     try:
@@ -392,7 +393,7 @@ def register(app: Dash, data: LiveData, path: str | os.PathLike, *, from_network
         if refusal:
             flask.abort(403, refusal)
         snapshot = data.current()
-        outcome = submit(dict(zip(FIELDS, values)), path, snapshot.dataset)
+        outcome = submit(dict(zip(FIELDS, values)), path, snapshot)
         if outcome.added is None:
             return {
                 "errors": [error_children(outcome.errors.get(n, [])) for n in FIELDS],
@@ -415,9 +416,9 @@ def register(app: Dash, data: LiveData, path: str | os.PathLike, *, from_network
     def open_added(pending, _version, search):
         """Once hot reload has read the new event, open its details (a URL change, like a click)."""
         snapshot = data.current()
-        if not pending or not snapshot.ok or not any(e.id == pending["id"] for e in snapshot.dataset.events):
+        if not pending or not snapshot.ok or not snapshot.has(pending["id"]):
             raise PreventUpdate
-        filters, _, _ = read_url(search, snapshot.dataset)
+        filters, _, _ = read_url(search, snapshot)
         hidden = pending["id"] not in set(frame.apply(snapshot.df, filters)["id"])
         status = f"Added {pending['title']} (the filters hide it on the chart)" if hidden else no_update
         return write_url(filters, pending["id"]), None, status
@@ -468,6 +469,6 @@ def live_check(name: str, reads: tuple[str, ...], data: LiveData):
     """The callback checking field ``name`` as it is typed."""
 
     def check(*values):
-        return error_children(field_problems(name, dict(zip(reads, values)), data.current().dataset))
+        return error_children(field_problems(name, dict(zip(reads, values)), data.current()))
 
     return check

@@ -114,7 +114,7 @@ def health(data: LiveData) -> tuple[dict[str, Any], int]:
     body = {
         "status": status,
         "version": snapshot.version,
-        "events": len(snapshot.dataset.events) if snapshot.ok else 0,
+        "events": len(snapshot.df) if snapshot.ok else 0,
         "errors": [str(p) for p in snapshot.errors],
         "pid": os.getpid(),
     }
