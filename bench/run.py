@@ -169,8 +169,15 @@ def browser():
 
 
 def wait_drawn(driver, expected: int, timeout: float = 300) -> None:
+    from selenium.common.exceptions import TimeoutException
+
     deadline = time.monotonic() + timeout
-    while driver.execute_script(DRAWN) != expected:
+    while True:
+        try:
+            if driver.execute_script(DRAWN) == expected:
+                break
+        except TimeoutException:  # the page is busy drawing 100,000 points: ask again
+            pass
         if time.monotonic() > deadline:
             raise RuntimeError(f"chart never showed {expected} points")
         time.sleep(0.01)

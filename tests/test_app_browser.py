@@ -218,7 +218,8 @@ def test_the_table_view_sorts_and_opens_details(dash_duo, served):
         )
 
     until(lambda: len(titles()) == 5, message="five table rows")
-    assert dash_duo.find_element("#timeline").is_displayed() is False
+    hidden = "const chart = document.querySelector('#timeline'); return chart.getClientRects().length === 0"
+    until(lambda: dash_duo.driver.execute_script(hidden), message="the chart hidden")  # one query: it may re-render
     assert titles()[0] == "Sputnik 1" and titles()[-1] == "Chinese crewed landing"
     dash_duo.find_element("button[id*='sort-by'][id*='title']").click()
     until(lambda: titles() == sorted(titles(), key=str.casefold) and titles()[0] == "Chinese crewed landing",
