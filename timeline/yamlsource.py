@@ -277,7 +277,7 @@ _NO_ALIASES = yaml_rs.AliasLimits(max_total_replayed_events=0) if yaml_rs else N
 
 def fast_load(text: str) -> dict[str, Any] | None:
     """The plain data of a simple, well-formed mapping document, or ``None`` (use ``parse``)."""
-    return _fast_mapping(text) if _plain(text) else None
+    return _fast(text, dict) if _plain(text) else None
 
 
 def _plain(text: str) -> bool:
@@ -287,12 +287,13 @@ def _plain(text: str) -> bool:
     return not any(pattern.search(lines) for pattern in _INDICATORS)
 
 
-def _fast_mapping(text: str) -> dict[str, Any] | None:
+def _fast(text: str, kind: type) -> Any:
+    """yaml_rs's reading of a document that is a ``kind`` (dict or list), else ``None``."""
     try:
         data = yaml_rs.loads(text, parse_datetime=False, alias_limits=_NO_ALIASES)
     except (yaml_rs.YAMLDecodeError, ValueError, TypeError, RecursionError):  # TypeError: a list as a key
         return None
-    return data if isinstance(data, dict) else None
+    return data if isinstance(data, kind) else None
 
 
 class NotFast(Exception):
@@ -305,16 +306,17 @@ class Split:
 
     head: dict[str, Any]  # every top-level key but ``events``
     count: int  # how many events
+    size: int  # events per chunk
     _text: str = field(repr=False)
     _cuts: tuple[int, ...] = field(repr=False)  # where each chunk starts, and the list's end
 
     def chunks(self) -> Iterator[list[Any]]:
         """The events, a chunk of plain data at a time; raises ``NotFast`` if a chunk misreads."""
-        text, cuts = self._text, self._cuts
+        text, cuts, size = self._text, self._cuts, self.size
         for n, (start, stop) in enumerate(zip(cuts, cuts[1:])):
-            items = _fast_list(text[start:stop])
-            if items is None or len(items) != min(CHUNK, self.count - n * CHUNK):
-                raise NotFast(f"events {n * CHUNK}..: read differently in a chunk")
+            items = _fast(text[start:stop], list)
+            if items is None or len(items) != min(size, self.count - n * size):
+                raise NotFast(f"events {n * size}..: read differently in a chunk")
             yield items
 
 
@@ -342,16 +344,8 @@ def fast_split(text: str) -> Split | None:
     end = re.compile(rf"^(?!{indent}-[ \t\r]|{indent}-$|{indent} |[ \t\r]*#|[ \t\r]*$)", re.M).search(text, first)
     stop = end.start() if end else len(text)
     starts = [m.start() for m in re.compile(rf"^{indent}-(?=[ \t\r\n]|$)", re.M).finditer(text, first, stop)]
-    head = _fast_mapping(text[: found.start()] + "events: []\n" + text[stop:])
+    head = _fast(text[: found.start()] + "events: []\n" + text[stop:], dict)
     if head is None or head.get("events") != []:
         return None
     del head["events"]
-    return Split(head, len(starts), text, (*starts[::CHUNK], stop))
-
-
-def _fast_list(text: str) -> list[Any] | None:
-    try:
-        data = yaml_rs.loads(text, parse_datetime=False, alias_limits=_NO_ALIASES)
-    except (yaml_rs.YAMLDecodeError, ValueError, TypeError, RecursionError):
-        return None
-    return data if isinstance(data, list) else None
+    return Split(head, len(starts), CHUNK, text, (*starts[::CHUNK], stop))
