@@ -192,6 +192,81 @@ def test_pdf_has_one_page_with_the_caption(unfiltered, loaded):
     assert f"Sources: see {FIXTURE_NAME}" in text
 
 
+@pytest.mark.export
+def test_many_images_in_one_command_are_each_drawn_in_full_side_by_side(chromium, fixture_file, tmp_path, monkeypatch):
+    """Five images, drawn three at a time whatever the machine: each file is the image it names."""
+    opened = []
+
+    class CountingBrowser(export.Browser):
+        def __init__(self, tabs):
+            opened.append(tabs)
+            super().__init__(tabs)
+
+    monkeypatch.setattr(export, "Browser", CountingBrowser)
+    monkeypatch.setattr(export, "tabs_for", lambda renders: min(len(renders), 3))
+    names = ["a.png", "b.svg", "c.png", "d.pdf", "e.png"]
+    old = tmp_path / "c.png"
+    old.write_bytes(b"an older image")
+    result = invoke(fixture_file, *[a for n in names for a in ("-o", tmp_path / n)], *SIZE)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [f"wrote {tmp_path / n}" for n in names]  # in the order asked
+    assert opened == [3]  # one browser, three tabs
+    assert sorted(p.name for p in tmp_path.iterdir()) == names  # no temporary file left
+    pixels = []
+    for name in ("a.png", "c.png", "e.png"):
+        with Image.open(tmp_path / name) as image:
+            assert image.format == "PNG" and image.size == (WIDTH * SCALE, HEIGHT * SCALE)
+            pixels.append(image.convert("RGB").tobytes())
+            assert len(image.convert("RGB").getcolors(maxcolors=1_000_000)) > 200
+    assert pixels[0] == pixels[1] == pixels[2]  # three whole renders of one chart, none cut short
+    root = ET.parse(tmp_path / "b.svg").getroot()
+    assert root.tag == "{http://www.w3.org/2000/svg}svg" and root.get("width") == str(WIDTH)
+    texts = {"".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")}
+    assert {"Soviet Union", "United States", "China", "Satellite", "1960"} <= texts
+    points = [p for p in root.iter("{http://www.w3.org/2000/svg}path") if "point" in (p.get("class") or "").split()]
+    assert len(points) >= len(ALL_IDS)
+    reader = PdfReader(tmp_path / "d.pdf")
+    assert len(reader.pages) == 1 and "Filters: all events" in " ".join(reader.pages[0].extract_text().split())
+
+
+@pytest.mark.export
+def test_measured_margins_are_the_full_charts_and_leave_its_image_unchanged(chromium, loaded, monkeypatch):
+    """A big chart's margins are measured on a light copy first, so plotly.js draws it once, not
+    twice; the margins must be the ones it would have found, and the image the same."""
+    from timeline import frame
+
+    chart = export.build_figures(loaded, frame.to_frame(loaded.dataset), Filters(), ["timeline"])["timeline"]
+    fig, (width, height) = export.image_figure(chart), export.image_size(chart)
+    probe = export.margin_probe(fig)
+    with export.Browser(2) as browser:
+        full_svg, probe_svg = browser.render([export.Render(fig, "svg", width, height),
+                                              export.Render(probe, "svg", width, height)])  # fmt: skip
+        margins = export.plot_margins(full_svg, width, height)
+        assert margins == export.plot_margins(probe_svg, width, height)
+        assert margins["l"] > 2 * export.PAD and margins["t"] > 2 * export.PAD  # lane labels, caption
+        drawn = []
+        for threshold in (10**9, 0):  # the fixture is small: measure its margins only when told to
+            monkeypatch.setattr(export, "MARGIN_PROBE_POINTS", threshold)
+            (png,) = browser.render([export.Render(fig, "png", width, height, 1.5)])
+            drawn.append(Image.open(io.BytesIO(png)).convert("RGB").tobytes())
+    assert drawn[0] == drawn[1]
+
+
+def test_a_failed_render_fails_in_one_line_and_writes_nothing(chromium, fixture_file, tmp_path, monkeypatch):
+    """A browser that does not finish in time: no traceback, no file, the old file kept."""
+    monkeypatch.setattr(export, "RENDER_SECONDS", 0.001)
+    monkeypatch.setattr(export, "RENDER_SECONDS_PER_POINT", 0)
+    old = tmp_path / "b.png"
+    old.write_bytes(b"an older image")
+    result = invoke(fixture_file, "-o", tmp_path / "a.csv", "-o", tmp_path / "a.png", "-o", old, "-o", tmp_path / "c.svg")
+    assert result.exit_code == 1, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.output
+    assert lines[0].startswith(f"Error: cannot draw {tmp_path}") and "the browser took more than 0.001 s" in lines[0]
+    assert old.read_bytes() == b"an older image"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.png"]
+
+
 # --- html and csv -------------------------------------------------------------------------------
 
 
@@ -374,13 +449,44 @@ def test_captioned_copies_and_image_size_defaults_to_a_slide(loaded):
     assert export.image_size(tall, 1600)[1] > 2000 and export.image_size(tall, 1600, 700) == (1600, 700)
 
 
-def test_images_draw_webgl_traces_as_svg_ones():
-    """On screen WebGL keeps big charts fluid; images get true vectors (and render faster)."""
+def test_images_draw_webgl_traces_as_svg_ones_without_hover_and_with_named_circles():
+    """On screen WebGL keeps big charts fluid; images get true vectors (and render faster). Symbol
+    code 0 is named (plotly.js is quadratic on it) and hover-only data goes: same picture, faster."""
     import plotly.graph_objects as go
 
-    fig = go.Figure({"data": [{"type": "scattergl", "x": [1, 2], "y": [0, 1], "customdata": ["a", "b"]},
-                              {"type": "bar", "x": [1], "y": [0]}], "layout": {"height": 300}})  # fmt: skip
-    drawn = export.vector(fig)
-    assert [t.type for t in drawn.data] == ["scatter", "bar"]
-    assert list(drawn.data[0].customdata) == ["a", "b"] and drawn.layout.height == 300
+    fig = go.Figure({"data": [
+        {"type": "scattergl", "x": [1, 2, 3], "y": [0, 1, 1], "customdata": ["a", "b", "c"], "hovertext": ["A", "B", "C"],
+         "hovertemplate": "%{hovertext}", "marker": {"symbol": [0, 17, "circle-open"], "size": 11}},
+        {"type": "bar", "x": [1], "y": [0], "name": "Spans"}], "layout": {"height": 300}})  # fmt: skip
+    drawn = export.image_figure(fig)
+    assert [t["type"] for t in drawn["data"]] == ["scatter", "bar"]
+    assert drawn["data"][0]["marker"] == {"symbol": ["circle", 17, "circle-open"], "size": 11}
+    assert drawn["data"][0]["x"] == [1, 2, 3] and drawn["layout"]["height"] == 300
+    assert not {"customdata", "hovertext", "hovertemplate"} & set(drawn["data"][0])
+    assert drawn["data"][1] == {"type": "bar", "x": [1], "y": [0], "name": "Spans"}
     assert [t.type for t in fig.data] == ["scattergl", "bar"]  # the app's figure is left as it was
+    assert list(fig.data[0].customdata) == ["a", "b", "c"] and list(fig.data[0].marker.symbol) == [0, 17, "circle-open"]
+    assert export.points(drawn) == 4
+
+
+def test_big_images_are_drawn_side_by_side_one_tab_per_core_and_get_more_time():
+    cores = len(os.sched_getaffinity(0))
+    small = export.Render({"data": [{"x": [1, 2]}], "layout": {}}, "png", 100, 100)
+    big = export.Render({"data": [{"x": list(range(100_000))}], "layout": {}}, "png", 100, 100)
+    assert export.tabs_for([small] * 5) == 1  # a second tab would cost more time than it saves
+    assert export.tabs_for([big]) == 1 and export.tabs_for([big] * 5) == min(5, cores)
+    assert export.tabs_for([big] * 500) == cores
+    assert export.render_timeout(small) < 91 and export.render_timeout(big) > 90 + 100_000 * 0.001
+
+
+def test_only_charts_whose_axes_ignore_the_data_get_their_margins_measured(loaded):
+    from timeline import frame
+
+    charts = export.build_figures(loaded, frame.to_frame(loaded.dataset), Filters(), ["timeline", "activity"])
+    timeline = export.image_figure(charts["timeline"])
+    probe = export.margin_probe(timeline)
+    assert probe["layout"] is timeline["layout"]
+    assert [t.get("showlegend", True) for t in probe["data"]] == [True] * len(probe["data"])
+    assert [t["name"] for t in probe["data"]] == [t["name"] for t in timeline["data"] if t.get("showlegend", True)]
+    assert len(probe["data"]) < len(timeline["data"])  # the events themselves are not drawn
+    assert export.margin_probe(export.image_figure(charts["activity"])) is None  # its y axis fits the data

@@ -8,16 +8,18 @@ temporary file in the target folder and renamed into place: a failed export neve
 half-written file or clobbers an old one, and a missing browser fails before anything is written.
 
 Starting Chromium costs seconds, a warm render a fraction of one, so all of a command's images go
-through one ``Browser``.
+through one ``Browser``; big ones are drawn side by side, one browser tab per core.
 """
 
 from __future__ import annotations
 
 import asyncio
 import html
+import logging
 import os
+import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -41,6 +43,9 @@ ASPECT = 9 / 16  # a slide; a figure that needs more height (many lanes) gets it
 PAD = 20  # px of white space around a printed chart
 CAPTION_SIZE = 12
 HTML_DIV_ID = "timeline-export"  # fixed, so the same export gives the same bytes
+
+log = logging.getLogger(__name__)
+_CHOREOGRAPHER_LOG = logging.getLogger("choreographer")  # kaleido's browser driver
 
 
 # plotly.js carries plotly's CDN address as the default map-outline URL (used by geo charts only,
@@ -239,30 +244,122 @@ def html_page(fig: go.Figure, title: str, theme: str = "light", width: int | Non
 
 # --- rendering and writing ----------------------------------------------------------------------
 
+RENDER_SECONDS = 90  # a browser that draws nothing for this long (plus the per-point allowance) is stuck
+RENDER_SECONDS_PER_POINT = 0.002  # a 100,000-event chart draws in tens of seconds, slower side by side
+# Opening a second tab takes about 2 s on 2 cores (kaleido opens tabs one after another); drawing
+# takes about 0.4 s plus 0.2 ms per point. Below this many points in all of a command's images,
+# drawing them one after another is as quick.
+SIDE_BY_SIDE_POINTS = 20_000
+MARGIN_PROBE_POINTS = 5_000  # from here on, measuring the margins first costs less than drawing twice
+HOVER_ONLY = ("customdata", "hovertext", "hovertemplate")  # what only the app's hover and clicks use
+_PLOT_AREA = re.compile(  # the subplot's clip rectangle in plotly's SVG: the plot area in layout pixels
+    r'<clipPath class="axesclip" id="clip[^"]*xy"><rect x="([\d.]+)" y="([\d.]+)" '
+    r'width="([\d.]+)" height="([\d.]+)"/>'
+)
 
 
-def vector(fig: go.Figure) -> go.Figure:
-    """``fig`` with its WebGL traces drawn as SVG ones, for images.
+@dataclass(frozen=True)
+class Render:
+    """One image to draw: ``fig`` (an ``image_figure``) at ``width`` x ``height`` layout pixels,
+    ``scale`` pixels each (PNG); ``name`` says which in an error (the file it is for). Renders of
+    one chart share one ``fig``."""
 
-    On screen WebGL keeps 10,000+ points fluid; in an image it is a bitmap inside the SVG or PDF,
-    and a headless browser draws it in software: at 10,000 events a PNG took 16 s with WebGL and
-    4.5 s with SVG traces, and SVG and PDF stay true vectors.
+    fig: dict
+    format: str
+    width: int
+    height: int
+    scale: float = 1
+    name: str = "the image"
+
+
+def image_figure(fig: go.Figure) -> dict:
+    """``fig`` as the browser should draw it for an image: what it shows, drawn the fast way.
+
+    - WebGL traces become SVG ones. On screen WebGL keeps 10,000+ points fluid; in an image it is a
+      bitmap inside the SVG or PDF, and a headless browser draws it in software: at 10,000 events a
+      PNG took 16 s with WebGL and 4.5 s with SVG traces, and SVG and PDF stay true vectors.
+    - Symbol code 0 in a per-point symbol list becomes its name, ``"circle"``. plotly.js reads a
+      point's symbol as ``point || trace``, so for the falsy 0 it converts the trace's whole list to a
+      string, once per circle: quadratic, a fifth of a 10,000-event render.
+    - Hover texts and ids go: an image has no hover or clicks, and plotly.js spends time on them.
     """
-    if not any(trace.type == "scattergl" for trace in fig.data):
-        return fig
-    data = [{**trace.to_plotly_json(), "type": "scatter"} if trace.type == "scattergl" else trace
-            for trace in fig.data]  # fmt: skip
-    return go.Figure({"data": data, "layout": fig.layout}, _validate=False)
+    out = fig.to_dict()
+    for trace in out["data"]:
+        if trace.get("type") == "scattergl":
+            trace["type"] = "scatter"
+        for key in HOVER_ONLY:
+            trace.pop(key, None)
+        symbols = trace.get("marker", {}).get("symbol")
+        if isinstance(symbols, (list, tuple)) and 0 in symbols:
+            trace["marker"]["symbol"] = ["circle" if s == 0 else s for s in symbols]
+    return out
+
+
+def points(fig: dict) -> int:
+    """How many marks the figure draws, about: what its drawing time grows with."""
+    return sum(len(trace.get("x") or ()) for trace in fig["data"])
+
+
+def margin_probe(fig: dict) -> dict | None:
+    """``fig`` without its unlabelled traces, to measure the margins on, or None if those traces
+    could change the margins.
+
+    plotly.js sizes the margins after drawing: the axes' labels, known only once drawn, push them,
+    and then it draws everything again. Given the final margins up front it draws once, half the
+    time of a big chart. The margins depend on the axes' labels, the legend and the title; with
+    every axis of fixed type and range, the axes' labels do not depend on the data, so the traces
+    that the legend does not list can go. Whatever the probe misses can only make its margins
+    smaller than the real ones, and then plotly.js grows them as before: the image is the same.
+    """
+    layout = fig["layout"]
+    axes = [key for key in layout if re.fullmatch(r"[xy]axis\d*", key)]
+    if sorted(axes) != ["xaxis", "yaxis"]:
+        return None
+    for axis in (layout["xaxis"], layout["yaxis"]):
+        bounds = axis.get("range") or [None]
+        if None in bounds or axis.get("autorange") or axis.get("type") not in ("linear", "log", "date"):
+            return None
+    if any(trace.get("xaxis", "x") != "x" or trace.get("yaxis", "y") != "y" for trace in fig["data"]):
+        return None
+    return {"data": [t for t in fig["data"] if t.get("showlegend", True)], "layout": layout}
+
+
+def plot_margins(svg: bytes, width: int, height: int) -> dict[str, int] | None:
+    """The margins around the plot area of plotly's SVG of a one-subplot chart."""
+    found = _PLOT_AREA.search(svg.decode())
+    if not found:
+        return None
+    left, top, inner_width, inner_height = (round(float(v)) for v in found.groups())
+    return {"l": left, "t": top, "r": width - left - inner_width, "b": height - top - inner_height}
+
+
+def render_timeout(render: Render) -> float:
+    """Seconds the browser may take to draw ``render`` before it counts as stuck."""
+    return RENDER_SECONDS + RENDER_SECONDS_PER_POINT * points(render.fig)
+
+
+def tabs_for(renders: Sequence[Render]) -> int:
+    """Browser tabs to draw ``renders`` side by side: one per image, at most one per core (a tab
+    draws on one core), and just one unless the images are big enough to pay for the others."""
+    if sum(points(r.fig) for r in renders) < SIDE_BY_SIDE_POINTS:
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(len(renders), cores))
 
 
 class Browser:
     """One headless Chromium (through kaleido) for all of a command's images.
 
-    Used as a context manager; ``render`` returns the bytes of one image. The event loop is ours
-    and runs in this thread, so a browser that cannot start raises here, not in a worker thread.
+    Used as a context manager; ``render`` returns the bytes of each image. Starting the browser
+    costs seconds and a big chart's drawing keeps one core busy, so images are drawn side by side
+    in ``tabs`` tabs (kaleido gives each drawing a free tab; each tab has its own renderer process).
+    The event loop is ours and runs in this thread, so a browser that cannot start raises here,
+    not in a worker thread.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, tabs: int = 1) -> None:
+        self._tabs = tabs
+        self._free_tabs = asyncio.Semaphore(tabs)  # a drawing's time limit starts when it has a tab
         self._runner: asyncio.Runner | None = None
         self._kaleido = None
 
@@ -270,30 +367,92 @@ class Browser:
         import kaleido  # imported here: HTML and CSV exports never pay for it
         from choreographer.errors import BrowserDepsError, BrowserFailedError, ChromeNotFoundError
 
+        # choreographer warns on stderr when Chromium dies ("Browser is being closed by watchdog");
+        # the export says so itself, in its one line.
+        self._choreographer_level = _CHOREOGRAPHER_LOG.level
+        _CHOREOGRAPHER_LOG.setLevel(logging.ERROR)
         self._runner = asyncio.Runner()
-        try:
-            self._kaleido = kaleido.Kaleido(mathjax=False)  # no MathJax: nothing fetched from a CDN
+        # A drawing given up on (a failure elsewhere, a time limit) still ends inside kaleido, in
+        # errors nobody waits for; the export has failed in one line already, so they stay quiet.
+        self._runner.get_loop().set_exception_handler(_quiet)
+        try:  # no MathJax: nothing fetched from a CDN; the time limit is ours (``_draw``)
+            self._kaleido = kaleido.Kaleido(n=self._tabs, timeout=None, mathjax=False)
             self._runner.run(self._kaleido.open())
         except ChromeNotFoundError:
-            self._runner.close()
+            self._closed()
             where = os.environ.get("BROWSER_PATH")
             raise NoBrowser(NO_BROWSER.format(where=f" at BROWSER_PATH={where}" if where else "")) from None
         except (BrowserFailedError, BrowserDepsError) as exc:
-            self._runner.close()
+            self._closed()
             reason = " ".join(str(exc.args[0] if exc.args else exc).split())
             raise NoBrowser(BROWSER_FAILED.format(reason=reason)) from None
         return self
 
-    def render(self, fig: go.Figure, fmt: str, width: int, height: int, scale: float = 1) -> bytes:
-        opts = {"format": fmt, "width": width, "height": height, "scale": scale}
-        return self._runner.run(self._kaleido.calc_fig(vector(fig), opts=opts))
+    def render(self, renders: Sequence[Render]) -> list[bytes]:
+        """The bytes of every image, in order. The first failure stops the rest (ExportFailed)."""
+        try:
+            return self._runner.run(self._render_all(renders))
+        except BaseExceptionGroup as group:
+            raise group.exceptions[0] from None
 
+    async def _render_all(self, renders: Sequence[Render]) -> list[bytes]:
+        async with asyncio.TaskGroup() as group:  # a failure cancels the others
+            sized = {}  # one figure per chart and size, shared by its formats
+            for r in renders:
+                if (id(r.fig), r.width, r.height) not in sized:
+                    sized[id(r.fig), r.width, r.height] = group.create_task(self._with_margins(r))
+        figs = [sized[id(r.fig), r.width, r.height].result() for r in renders]
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(self._draw(replace(r, fig=fig))) for r, fig in zip(renders, figs)]
+        return [task.result() for task in tasks]
+
+    async def _with_margins(self, render: Render) -> dict:
+        """``render.fig`` with its final margins at this size, if a probe can tell them."""
+        fig = render.fig
+        probe = margin_probe(fig) if points(fig) >= MARGIN_PROBE_POINTS else None
+        if probe is None:
+            return fig
+        svg = await self._draw(replace(render, fig=probe, format="svg", scale=1))
+        margins = plot_margins(svg, render.width, render.height)
+        if not margins:
+            return fig
+        layout = fig["layout"]
+        return {**fig, "layout": {**layout, "margin": {**layout.get("margin", {}), **margins}}}
+
+    async def _draw(self, render: Render) -> bytes:
+        from choreographer.errors import BrowserClosedError, ChannelClosedError, DevtoolsProtocolError
+        from kaleido.errors import JavascriptError, KaleidoError
+
+        opts = {"format": render.format, "width": render.width, "height": render.height,
+                "scale": render.scale}  # fmt: skip
+        async with self._free_tabs:
+            # Not kaleido's own time limit: it cancels the drawing, and a drawing cancelled while
+            # its figure is being sent ends in choreographer's "channel closed", not a timeout.
+            drawing = asyncio.ensure_future(self._kaleido.calc_fig(render.fig, opts=opts))
+            limit = render_timeout(render)
+            if not (await asyncio.wait({drawing}, timeout=limit))[0]:
+                raise ExportFailed(f"cannot draw {render.name}: the browser took more than {limit:.3g} s")
+        try:
+            return drawing.result()
+        except (BrowserClosedError, ChannelClosedError):
+            raise ExportFailed(f"cannot draw {render.name}: Chrome/Chromium stopped drawing it") from None
+        except (KaleidoError, JavascriptError, DevtoolsProtocolError) as exc:
+            reason = " ".join(str(exc).split())
+            raise ExportFailed(f"cannot draw {render.name}: the browser said: {reason}") from None
 
     def __exit__(self, *exc_info) -> None:
         try:
             self._runner.run(self._kaleido.close())
         finally:
-            self._runner.close()
+            self._closed()
+
+    def _closed(self) -> None:
+        self._runner.close()
+        _CHOREOGRAPHER_LOG.setLevel(self._choreographer_level)
+
+
+def _quiet(loop: asyncio.AbstractEventLoop, context: dict) -> None:
+    log.debug("after the export stopped: %s", context.get("exception") or context.get("message"))
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -330,12 +489,13 @@ def export(loaded: store.Loaded, filters: Filters, wanted: Sequence[Target], *, 
             title = f"{t.view.capitalize()}: {filters.describe()}"
             contents[t.path] = html_page(charts[t.view], title, theme, width, height).encode()
     images = [t for t in wanted if t.format in IMAGE_FORMATS]
-    if images:
-        with Browser() as browser:
-            for t in images:
-                size = image_size(charts[t.view], width, height)
-                pixels_per_point = scale if t.format == "png" else 1  # SVG and PDF are vectors
-                contents[t.path] = browser.render(charts[t.view], t.format, *size, pixels_per_point)
+    drawn = {view: image_figure(charts[view]) for view in dict.fromkeys(t.view for t in images)}
+    renders = [Render(drawn[t.view], t.format, *image_size(charts[t.view], width, height),
+                      scale if t.format == "png" else 1, name=str(t.path))  # SVG and PDF are vectors
+               for t in images]  # fmt: skip
+    if renders:
+        with Browser(tabs_for(renders)) as browser:
+            contents.update(zip((t.path for t in images), browser.render(renders)))
     for t in wanted:
         try:
             write_atomic(t.path, contents[t.path])
