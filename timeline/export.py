@@ -367,10 +367,11 @@ class Browser:
         import kaleido  # imported here: HTML and CSV exports never pay for it
         from choreographer.errors import BrowserDepsError, BrowserFailedError, ChromeNotFoundError
 
-        # choreographer warns on stderr when Chromium dies ("Browser is being closed by watchdog");
-        # the export says so itself, in its one line.
-        self._choreographer_level = _CHOREOGRAPHER_LOG.level
-        _CHOREOGRAPHER_LOG.setLevel(logging.ERROR)
+        # choreographer logs to stderr when Chromium dies ("Browser is being closed by watchdog")
+        # and, now and then, from its reader thread after closing ("JSONError decoding message.
+        # Ignoring"): what matters reaches us as an exception, said in the export's one line.
+        # Left so after closing: that thread may outlive the browser.
+        _CHOREOGRAPHER_LOG.setLevel(logging.CRITICAL)
         self._runner = asyncio.Runner()
         # A drawing given up on (a failure elsewhere, a time limit) still ends inside kaleido, in
         # errors nobody waits for; the export has failed in one line already, so they stay quiet.
@@ -379,11 +380,11 @@ class Browser:
             self._kaleido = kaleido.Kaleido(n=self._tabs, timeout=None, mathjax=False)
             self._runner.run(self._kaleido.open())
         except ChromeNotFoundError:
-            self._closed()
+            self._runner.close()
             where = os.environ.get("BROWSER_PATH")
             raise NoBrowser(NO_BROWSER.format(where=f" at BROWSER_PATH={where}" if where else "")) from None
         except (BrowserFailedError, BrowserDepsError) as exc:
-            self._closed()
+            self._runner.close()
             reason = " ".join(str(exc.args[0] if exc.args else exc).split())
             raise NoBrowser(BROWSER_FAILED.format(reason=reason)) from None
         return self
@@ -444,11 +445,7 @@ class Browser:
         try:
             self._runner.run(self._kaleido.close())
         finally:
-            self._closed()
-
-    def _closed(self) -> None:
-        self._runner.close()
-        _CHOREOGRAPHER_LOG.setLevel(self._choreographer_level)
+            self._runner.close()
 
 
 def _quiet(loop: asyncio.AbstractEventLoop, context: dict) -> None:
