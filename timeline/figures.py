@@ -4,9 +4,9 @@ The Dash app and ``timeline export`` both draw through ``figure``, so what is do
 on screen. Callers pass the whole table from ``frame.to_frame(dataset)``; ``figure`` applies the
 filters itself (``frame.apply``), so every caller filters the same way.
 
-Figures stay lean for datasets of 10,000+ events: a fixed handful of traces (one for all points,
-one for all spans, one per overlay), never one per event; above ``GL_POINTS`` points the scatter
-switches to WebGL; traces are built as plain dicts and wrapped without plotly's slow validation.
+Figures stay lean for datasets of 10,000+ events: a trace of points per colour and symbol, one for
+all spans, one per overlay, never one per event; above ``GL_POINTS`` points the scatter switches
+to WebGL; traces are built as plain dicts and wrapped without plotly's slow validation.
 Every plotted point of the timeline carries its event id as ``customdata``.
 """
 
@@ -29,7 +29,12 @@ from .models import SYMBOLS, Dataset
 # Okabe & Ito's colour-blind-safe palette (black left out: it vanishes on the dark theme; yellow
 # last: it is faint on white).
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999", "#F0E442")
-GL_POINTS = 2000  # above this many points the scatter is drawn with WebGL (Scattergl)
+# Above this many points the scatter is drawn with WebGL (Scattergl). Below it SVG draws sooner:
+# WebGL first builds a distance-field image of each symbol on the CPU (some 0.2 s each, once per
+# page), so in headless Chromium a 10,000-event chart with 19 symbols drew in 5.3 s with WebGL
+# and 3.0 s with SVG (zooming: 0.4-1.9 s and 1.5-1.8 s). SVG's cost grows with the points,
+# WebGL's hardly: at 100,000 events only WebGL is usable.
+GL_POINTS = 20_000
 DECADES_AFTER_YEARS = 40  # the activity view counts per decade when the events span more years
 STATUS_SYMBOL = {"achieved": "", "planned": "-open", "partial": "-open-dot", "failed": ""}
 NO_DOT = {"hourglass", "bowtie", "asterisk", "y-up"}  # plotly has no "-open-dot" of these: "-open"
@@ -183,8 +188,9 @@ def timeline(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look)
     little: firsts and failures are rare, spans too.
 
     A trace per colour *and symbol* (type and status), not a list of symbols per point: plotly.js
-    draws a per-point symbol list slowly, with WebGL most of all (at 10,000 events in a headless
-    Chromium, 8.7 s against 4.8 s split); a few dozen more traces cost little.
+    reads a point's symbol as ``point || trace`` and, for circle's falsy code 0, converted the
+    trace's whole list to a string once per circle (quadratic: a fifth of a 10,000-event SVG
+    draw). A few dozen more traces cost little.
     """
     marks = placed(rows, filters, dataset)
     lanes = _lane_names(marks)
