@@ -149,9 +149,9 @@ def test_status_and_firsts_change_the_marks(data):
     df, ds = data
     fig = figures.figure("timeline", df, Filters(), ds)
     trace, i = mark(fig, "sputnik-1")
-    assert trace.marker.symbol == "circle"
+    assert trace.marker.symbol[i] == "circle"  # a name: plotly.js reads the falsy code 0 slowly
     trace, i = mark(fig, "crewed-cn-2030")
-    assert trace.marker.symbol == "star-open"  # planned: hollow
+    assert trace.marker.symbol[i] == "star-open"  # planned: hollow
     overlays = {t.name: list(t.customdata) for t in fig.data if t.name in ("first", "failed")}
     assert overlays == {"first": ["sputnik-1"], "failed": ["vanguard-tv3"]}
     assert mark(fig, "sputnik-1")[0].marker.size == 15  # the only Soviet event is a first: one size
@@ -168,15 +168,6 @@ def test_every_symbol_a_mark_may_get_is_one_of_plotlys():
     table = json.loads((Path(plotly.__file__).parent / "validators" / "_validators.json").read_text())
     names = set(table["scatter.marker.symbol"]["params"]["values"][2::3])
     assert {figures.status_symbol(symbol, status) for symbol in SYMBOLS for status in STATUSES} <= names
-
-
-def test_each_trace_of_marks_has_one_colour_and_one_symbol(data):
-    """plotly.js draws a per-point symbol list slowly (WebGL most of all): marks are split by symbol."""
-    df, ds = data
-    fig = figures.figure("timeline", df, Filters(), ds)
-    events = [t for t in fig.data if t.name == "Events"]
-    assert events and all(isinstance(t.marker.symbol, str) and isinstance(t.marker.color, str) for t in events)
-    assert len({(t.meta, t.marker.symbol) for t in events}) == len(events)
 
 
 def test_events_with_an_end_are_bars_over_their_span(data):
@@ -296,6 +287,5 @@ def test_many_points_switch_the_scatter_to_webgl_and_keep_few_traces(data, monke
     fig = figures.figure("timeline", df, Filters(), ds)
     assert {t.type for t in fig.data if t.name == "Events"} == {"scattergl"}
     assert {t.name: t.type for t in fig.data if t.customdata}["first"] == "scattergl"
-    # spans, one trace of events per country colour and symbol, firsts, failures: never one per event
-    events = {(t.meta, t.marker.symbol) for t in fig.data if t.name == "Events"}
-    assert [t.name for t in fig.data if t.customdata] == ["Spans"] + ["Events"] * len(events) + ["first", "failed"]
+    # spans, one trace of events per country colour, firsts, failures: never one per event
+    assert [t.name for t in fig.data if t.customdata] == ["Spans"] + ["Events"] * 4 + ["first", "failed"]

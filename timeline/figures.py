@@ -4,9 +4,9 @@ The Dash app and ``timeline export`` both draw through ``figure``, so what is do
 on screen. Callers pass the whole table from ``frame.to_frame(dataset)``; ``figure`` applies the
 filters itself (``frame.apply``), so every caller filters the same way.
 
-Figures stay lean for datasets of 10,000+ events: a trace of points per colour and symbol, one for
-all spans, one per overlay, never one per event; above ``GL_POINTS`` points the scatter switches
-to WebGL; traces are built as plain dicts and wrapped without plotly's slow validation.
+Figures stay lean for datasets of 10,000+ events: a trace of points per colour, one for all spans,
+one per overlay, never one per event; above ``GL_POINTS`` points the scatter switches to WebGL;
+traces are built as plain dicts and wrapped without plotly's slow validation.
 Every plotted point of the timeline carries its event id as ``customdata``.
 """
 
@@ -187,10 +187,9 @@ def timeline(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look)
     each point carries only its date, lane, id, title and one line of detail. Overlays and spans add
     little: firsts and failures are rare, spans too.
 
-    A trace per colour *and symbol* (type and status), not a list of symbols per point: plotly.js
-    reads a point's symbol as ``point || trace`` and, for circle's falsy code 0, converted the
-    trace's whole list to a string once per circle (quadratic: a fifth of a 10,000-event SVG
-    draw). A few dozen more traces cost little.
+    Symbols are plotly's names, not its numeric codes: plotly.js reads a point's symbol as
+    ``point || trace``, and for circle's falsy code 0 it converted the trace's whole symbol list to
+    a string once per circle (quadratic: a fifth of a 10,000-event SVG draw).
     """
     marks = placed(rows, filters, dataset)
     lanes = _lane_names(marks)
@@ -218,7 +217,7 @@ def timeline(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look)
             "marker": {"color": [_alpha(c, 0.2 if s == "planned" else 0.55) for c, s in zip(spans["color"], spans["status"])],
                        "line": {"color": spans["color"].tolist(), "width": 1.5}},
         })  # fmt: skip
-    for (country, symbol), group in marks.groupby(["country", "symbol"], sort=False):
+    for country, group in marks.groupby("country", sort=False):
         color = group["color"].iat[0]
         sizes = [15 if f else 11 for f in group["first"]]
         data.append({
@@ -226,7 +225,7 @@ def timeline(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look)
             "x": group["x"].tolist(), "y": group["y"].tolist(), "customdata": group["id"].tolist(),
             "hovertext": group["title_text"].tolist(), "text": group["detail"].tolist(),
             "hovertemplate": HOVER.replace("<extra>", f"<br>{_text(names[country])}<extra>"),
-            "marker": {"symbol": symbol, "size": sizes if len(set(sizes)) > 1 else sizes[0],
+            "marker": {"symbol": group["symbol"].tolist(), "size": sizes if len(set(sizes)) > 1 else sizes[0],
                        "color": color, "opacity": 1, "line": {"color": color, "width": 1.6}},
         })  # fmt: skip
     data += _overlays(marks, scatter, look.theme)
