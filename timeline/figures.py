@@ -193,7 +193,7 @@ def timeline(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look)
     """
     marks = placed(rows, filters, dataset)
     lanes = _lane_names(marks)
-    layout = _layout(filters, look, f"{len(rows)} event{'s' * (len(rows) != 1)}")
+    layout = _layout(filters, look, f"{len(rows):,} event{'s' * (len(rows) != 1)}")
     layout["height"] = 320
     if marks.empty:
         return _empty(layout, look.theme)
