@@ -252,6 +252,7 @@ def test_measured_margins_are_the_full_charts_and_leave_its_image_unchanged(chro
     assert drawn[0] == drawn[1]
 
 
+@pytest.mark.export
 def test_a_failed_render_fails_in_one_line_and_writes_nothing(chromium, fixture_file, tmp_path, monkeypatch):
     """A browser that does not finish in time: no traceback, no file, the old file kept."""
     monkeypatch.setattr(export, "RENDER_SECONDS", 0.001)
