@@ -275,13 +275,11 @@ class Render:
 def image_figure(fig: go.Figure) -> dict:
     """``fig`` as the browser should draw it for an image: what it shows, drawn the fast way.
 
-    - WebGL traces become SVG ones. On screen WebGL keeps 10,000+ points fluid; in an image it is a
+    - WebGL traces become SVG ones. On screen WebGL keeps big charts fluid; in an image it is a
       bitmap inside the SVG or PDF, and a headless browser draws it in software: at 10,000 events a
       PNG took 16 s with WebGL and 4.5 s with SVG traces, and SVG and PDF stay true vectors.
-    - Symbol code 0 in a per-point symbol list becomes its name, ``"circle"``. plotly.js reads a
-      point's symbol as ``point || trace``, so for the falsy 0 it converts the trace's whole list to a
-      string, once per circle: quadratic, a fifth of a 10,000-event render.
-    - Hover texts and ids go: an image has no hover or clicks, and plotly.js spends time on them.
+    - Hover texts and ids go: an image has no hover or clicks, and plotly.js spends time on them
+      (a tenth of a 10,000-point draw); the SVG loses only a class name per point.
     """
     out = fig.to_dict()
     for trace in out["data"]:
@@ -289,9 +287,6 @@ def image_figure(fig: go.Figure) -> dict:
             trace["type"] = "scatter"
         for key in HOVER_ONLY:
             trace.pop(key, None)
-        symbols = trace.get("marker", {}).get("symbol")
-        if isinstance(symbols, (list, tuple)) and 0 in symbols:
-            trace["marker"]["symbol"] = ["circle" if s == 0 else s for s in symbols]
     return out
 
 
