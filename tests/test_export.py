@@ -230,6 +230,20 @@ def test_many_images_in_one_command_are_each_drawn_in_full_side_by_side(chromium
 
 
 @pytest.mark.export
+def test_without_kaleidos_way_to_add_tabs_the_images_are_drawn_in_one(chromium, fixture_file, tmp_path, monkeypatch):
+    """Extra tabs come through a kaleido internal; without it, one tab draws every image."""
+    import kaleido
+
+    monkeypatch.delattr(kaleido.Kaleido, "_create_kaleido_tab")
+    monkeypatch.setattr(export, "tabs_for", lambda renders: 2)
+    result = invoke(fixture_file, "-o", tmp_path / "a.png", "-o", tmp_path / "b.png", *SIZE)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [f"wrote {tmp_path / 'a.png'}", f"wrote {tmp_path / 'b.png'}"]
+    with Image.open(tmp_path / "a.png") as a, Image.open(tmp_path / "b.png") as b:
+        assert a.size == (WIDTH * SCALE, HEIGHT * SCALE) and a.convert("RGB").tobytes() == b.convert("RGB").tobytes()
+
+
+@pytest.mark.export
 def test_measured_margins_are_the_full_charts_and_leave_its_image_unchanged(chromium, loaded, monkeypatch):
     """A big chart's margins are measured on a light copy first, so plotly.js draws it once, not
     twice; the margins must be the ones it would have found, and the image the same."""

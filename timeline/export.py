@@ -350,13 +350,19 @@ class Browser:
     in ``tabs`` tabs (kaleido gives each drawing a free tab; each tab has its own renderer process).
     The event loop is ours and runs in this thread, so a browser that cannot start raises here,
     not in a worker thread.
+
+    The browser opens with one tab and the first image starts on it while the others load:
+    kaleido opens a browser's tabs one after another, about 2 s each on 2 cores. It has no public
+    way to add a tab to an open browser, so this uses the one its ``open`` uses; should that go,
+    the images are drawn in one tab, more slowly but the same.
     """
 
     def __init__(self, tabs: int = 1) -> None:
         self._tabs = tabs
-        self._free_tabs = asyncio.Semaphore(tabs)  # a drawing's time limit starts when it has a tab
+        self._free_tabs = asyncio.Semaphore(1)  # one per loaded tab: a time limit starts with a tab
         self._runner: asyncio.Runner | None = None
         self._kaleido = None
+        self._adding: list[asyncio.Future] = []
 
     def __enter__(self) -> Browser:
         import kaleido  # imported here: HTML and CSV exports never pay for it
@@ -372,8 +378,8 @@ class Browser:
         # errors nobody waits for; the export has failed in one line already, so they stay quiet.
         self._runner.get_loop().set_exception_handler(_quiet)
         try:  # no MathJax: nothing fetched from a CDN; the time limit is ours (``_draw``)
-            self._kaleido = kaleido.Kaleido(n=self._tabs, timeout=None, mathjax=False)
-            self._runner.run(self._kaleido.open())
+            self._kaleido = kaleido.Kaleido(n=1, timeout=None, mathjax=False)
+            self._runner.run(self._open())
         except ChromeNotFoundError:
             self._runner.close()
             where = os.environ.get("BROWSER_PATH")
@@ -383,6 +389,15 @@ class Browser:
             reason = " ".join(str(exc.args[0] if exc.args else exc).split())
             raise NoBrowser(BROWSER_FAILED.format(reason=reason)) from None
         return self
+
+    async def _open(self) -> None:
+        await self._kaleido.open()
+        # they load while the first tab draws (``render``); asyncio keeps only weak references
+        self._adding = [asyncio.ensure_future(self._add_tab()) for _ in range(self._tabs - 1)]
+
+    async def _add_tab(self) -> None:
+        await self._kaleido._create_kaleido_tab()  # kaleido internal: see the class docstring
+        self._free_tabs.release()
 
     def render(self, renders: Sequence[Render]) -> list[bytes]:
         """The bytes of every image, in order. The first failure stops the rest (ExportFailed)."""
