@@ -140,7 +140,7 @@ def test_the_latest_event_goes_after_the_last_one_before_trailing_comments(runne
 
 
 def test_every_option_lands_in_its_field(runner, events):
-    registries = "milestones:\n  first-satellite: {label: First satellite, order: 1}\narticles:\n  mao: {title: An article}\n"
+    registries = "milestones:\n  first-satellite: {label: First satellite, order: 1, definition: A first satellite reaches orbit.}\narticles:\n  mao: {title: An article}\n"
     events.write_text(FIXTURE + registries)
     result = add(runner, events, "--id", "iss-zarya", "--title", "Zarya", "--date", "1998-11-20", "--end", "2030",
                  "--country", "SU", "--country", "US", "--type", "satellite", "--status", "achieved", "--first",

@@ -25,8 +25,8 @@ FIXTURE = textwrap.dedent("""\
       satellite: {label: Satellite}
       crewed-flight: {label: Crewed flight}
     milestones:
-      first-satellite: {label: First satellite, order: 1}
-      first-human: {label: First human in orbit, order: 2}
+      first-satellite: {label: First satellite, order: 1, definition: A first satellite reaches orbit.}
+      first-human: {label: First human in orbit, order: 2, definition: A first citizen orbits the Earth.}
     events:
       # --- 1950s ---
       - id: sputnik-1

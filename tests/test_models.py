@@ -8,7 +8,7 @@ from timeline.models import DataFile, Dataset, Event, unknown_message
 REGISTRIES = {
     "countries": {"SU": {"name": "Soviet Union"}, "US": {"name": "United States"}, "CN": {"name": "China"}},
     "types": {"satellite": {"label": "Satellite", "symbol": "circle"}},
-    "milestones": {"first-satellite": {"label": "First satellite", "order": 1}},
+    "milestones": {"first-satellite": {"label": "First satellite", "order": 1, "definition": "A first satellite reaches orbit."}},
     "articles": {"mao": {"title": "An article"}},
 }
 

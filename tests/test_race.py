@@ -25,10 +25,10 @@ types:
   lunar-mission: {label: Lunar mission}
   space-station: {label: Space station}
 milestones:
-  first-space-station: {label: First space station, order: 4}
-  first-satellite: {label: First satellite, order: 1}
-  first-human-in-space: {label: First human in space, order: 2}
-  first-lunar-flyby-or-impact: {label: First lunar flyby or impact, order: 3}
+  first-space-station: {label: First space station, order: 4, definition: Reached when the event says so.}
+  first-satellite: {label: First satellite, order: 1, definition: Reached when the event says so.}
+  first-human-in-space: {label: First human in space, order: 2, definition: Reached when the event says so.}
+  first-lunar-flyby-or-impact: {label: First lunar flyby or impact, order: 3, definition: Reached when the event says so.}
 events:
   - {id: sputnik-1, title: Sputnik 1, date: 1957-10-04, countries: [SU], type: satellite, first: true,
      milestone: first-satellite, description: S., sources: [{url: "https://example.org/s", title: S}]}

@@ -30,7 +30,7 @@ types:
   satellite: {{label: 'Sat {SCRIPT}'}}
   crewed-flight: {{label: Crewed flight}}
 milestones:
-  orbit: {{label: 'Orbit {IMG}', order: 1}}
+  orbit: {{label: 'Orbit {IMG}', order: 1, definition: 'Reaches orbit {IMG}'}}
 articles:
   piece: {{title: 'Piece {SCRIPT}', author: '{IMG}', url: "https://example.org/a"}}
 events:

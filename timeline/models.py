@@ -97,6 +97,9 @@ class Milestone(_Strict):
 
     label: Text
     order: int = Field(description="Position in the race view, top to bottom.")
+    definition: Annotated[Text, StringConstraints(max_length=400)] = Field(
+        description="One sentence: what reaching it means, applied the same way to every country."
+    )
 
 
 class Source(_Strict):
@@ -152,7 +155,7 @@ class DataFile(_Strict):
     countries: dict[Code, Country] = Field(description="Registry of actors: code -> {name, color?}.")
     types: dict[Key, EventType] = Field(description="Registry of event types: key -> {label, symbol?}.")
     articles: dict[Key, Article] = Field(default_factory=dict, description="Source articles: key -> {title, author?, published?, url?}.")
-    milestones: dict[Key, Milestone] = Field(default_factory=dict, description="Programme milestones for the race view: key -> {label, order}.")
+    milestones: dict[Key, Milestone] = Field(default_factory=dict, description="Programme milestones for the race view: key -> {label, order, definition}.")
     events: list[Event] = Field(default_factory=list)
 
 
