@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from timeline import figures, frame, store
+from timeline import charts, figures, frame, store
 from timeline.dates import PartialDate
 from timeline.frame import Filters
 from timeline.models import STATUSES, SYMBOLS
@@ -130,7 +130,7 @@ def test_lanes_by_type_put_each_event_once_coloured_by_its_first_selected_countr
     fig = figures.figure("timeline", df, Filters(lanes="type"), ds)
     assert [lane for _, lane in plotted(fig)].count("Space station") == 1
     assert lane_names(fig) == ["Satellite", "Crewed flight", "Space station"]
-    colors = figures.country_colors(ds)
+    colors = charts.country_colors(ds)
     only_us = figures.figure("timeline", df, Filters(lanes="type", countries=("US",)), ds)
     assert mark(only_us, "zarya", "Spans")[0].marker.line.color[mark(only_us, "zarya", "Spans")[1]] == colors["US"]
     assert mark(fig, "zarya", "Spans")[0].marker.line.color[mark(fig, "zarya", "Spans")[1]] == colors["RU"]
@@ -167,7 +167,7 @@ def test_every_symbol_a_mark_may_get_is_one_of_plotlys():
 
     table = json.loads((Path(plotly.__file__).parent / "validators" / "_validators.json").read_text())
     names = set(table["scatter.marker.symbol"]["params"]["values"][2::3])
-    assert {figures.status_symbol(symbol, status) for symbol in SYMBOLS for status in STATUSES} <= names
+    assert {charts.status_symbol(symbol, status) for symbol in SYMBOLS for status in STATUSES} <= names
 
 
 def test_events_with_an_end_are_bars_over_their_span(data):
@@ -200,11 +200,11 @@ def test_hover_shows_the_date_at_its_precision_and_never_html_from_the_data(data
 
 def test_colours_come_from_the_registry_else_a_colour_blind_safe_palette(data):
     _, ds = data
-    colors = figures.country_colors(ds)
+    colors = charts.country_colors(ds)
     assert colors["SU"] == "#D55E00" and colors["CN"] == "#0072B2"
-    assert colors["RU"] in figures.PALETTE and colors["US"] in figures.PALETTE
+    assert colors["RU"] in charts.PALETTE and colors["US"] in charts.PALETTE
     assert len({colors["RU"], colors["US"], "#D55E00", "#0072B2"}) == 4  # registry colours are not reused
-    symbols = figures.type_symbols(ds)
+    symbols = charts.type_symbols(ds)
     assert symbols["satellite"] == "circle" and symbols["space-station"] not in ("circle", "star")
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from timeline import figures, frame, race, store
+from timeline import charts, figures, frame, race, store
 from timeline.dates import PartialDate
 from timeline.frame import Filters
 
@@ -259,7 +259,7 @@ def test_phone_and_dark_layouts(data):
     assert phone.layout.yaxis.ticktext[2] == "First lunar<br>flyby or impact"  # labels wrap narrower
     assert phone.data[0].marker.size < wide.data[0].marker.size
     dark = figures.figure("race", df, Filters(), ds, theme="dark")
-    assert dark.layout.paper_bgcolor == figures.THEMES["dark"].background
+    assert dark.layout.paper_bgcolor == charts.THEMES["dark"].background
 
 
 def test_file_names_say_when_the_race_is_aligned():

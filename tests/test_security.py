@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from timeline import server
-from timeline.app import app_views, create_app
+from timeline.app import create_app
+from timeline.urlstate import app_views
 
 from .test_app_browser import PLOTTED_JS, until
 

@@ -12,23 +12,35 @@ Every plotted point of the timeline carries its event id as ``customdata``.
 
 from __future__ import annotations
 
-import html
-import itertools
 import re
-import textwrap
-from dataclasses import dataclass
 from typing import Callable
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import frame
+from . import frame, race
+from .charts import (
+    HOVER,
+    THEMES,
+    Look,
+    Theme,
+    alpha,
+    base_layout,
+    country_colors,
+    date_range,
+    empty,
+    legend_entry,
+    status_keys,
+    status_symbol,
+    text,
+    title,
+    type_colors,
+    type_symbols,
+    wrap,
+)
 from .frame import Filters
-from .models import SYMBOLS, Dataset
+from .models import Dataset
 
-# Okabe & Ito's colour-blind-safe palette (black left out: it vanishes on the dark theme; yellow
-# last: it is faint on white).
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999", "#F0E442")
 # Above this many points the scatter is drawn with WebGL (Scattergl). Below it SVG draws sooner:
 # WebGL first builds a distance-field image of each symbol on the CPU (some 0.2 s each, once per
 # page), so in headless Chromium a 10,000-event chart with 19 symbols drew in 5.3 s with WebGL
@@ -36,47 +48,6 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#9
 # WebGL's hardly: at 100,000 events only WebGL is usable.
 GL_POINTS = 20_000
 DECADES_AFTER_YEARS = 40  # the activity view counts per decade when the events span more years
-STATUS_SYMBOL = {"achieved": "", "planned": "-open", "partial": "-open-dot", "failed": ""}
-NO_DOT = {"hourglass", "bowtie", "asterisk", "y-up"}  # plotly has no "-open-dot" of these: "-open"
-HOVER = "<b>%{hovertext}</b><br>%{text}<extra></extra>"
-STATUS_LABEL = {"planned": "Planned (hollow)", "partial": "Partial (dotted)", "failed": "Failed (crossed)"}
-FIRST_LABEL = "World first (ringed)"
-
-
-@dataclass(frozen=True)
-class Theme:
-    """Colours of a chart's chrome; the data colours are the same in every theme."""
-
-    background: str
-    text: str
-    muted: str
-    grid: str
-
-
-THEMES = {
-    "light": Theme(background="#ffffff", text="#1f2933", muted="#52606d", grid="#e4e7eb"),
-    "dark": Theme(background="#16191d", text="#e4e7eb", muted="#a5b0bc", grid="#2e353d"),
-}
-
-
-@dataclass(frozen=True)
-class Look:
-    """How a chart is drawn: its theme and, when known, the width in pixels it will get."""
-
-    theme: Theme
-    width: int | None = None
-
-    @property
-    def narrow(self) -> bool:
-        return self.width is not None and self.width < 640
-
-    def legend_height(self, names: list[str]) -> int:
-        """Room for a horizontal legend of ``names``: as many a row as the longest name allows."""
-        entry = 40 + 6 * max(map(len, names), default=0) * (11 if self.narrow else 13) // 13
-        per_row = max(1, min(5, ((self.width or 1100) - 40) // entry))
-        return 22 * -(-len(names) // per_row)
-
-
 def figure(
     view: str, df: pd.DataFrame, filters: Filters, dataset: Dataset, *, theme: str = "light", width: int | None = None
 ) -> go.Figure:
@@ -94,8 +65,8 @@ def figure(
 
 
 def view_filters(view: str, filters: Filters) -> Filters:
-    """The filters ``view`` applies: the race compares milestones whatever their type or wording."""
-    return filters.replace(types=(), q="") if view == "race" else filters
+    """The filters ``view`` applies (the race's own: ``race.shown_filters``)."""
+    return race.shown_filters(filters) if view == "race" else filters
 
 
 def file_stem(view: str, filters: Filters) -> str:
@@ -116,31 +87,6 @@ def file_stem(view: str, filters: Filters) -> str:
 
 
 # --- colours, symbols and lanes ---------------------------------------------------------------
-
-
-def country_colors(dataset: Dataset) -> dict[str, str]:
-    """Each country's registry colour, else the next palette colour no registry colour took."""
-    taken = {c.color.upper() for c in dataset.countries.values() if c.color}
-    spare = itertools.cycle([c for c in PALETTE if c.upper() not in taken] or PALETTE)
-    return {code: c.color or next(spare) for code, c in dataset.countries.items()}
-
-
-def type_colors(dataset: Dataset) -> dict[str, str]:
-    """A palette colour per event type, in registry order (for lanes by type)."""
-    return {key: PALETTE[i % len(PALETTE)] for i, key in enumerate(dataset.types)}
-
-
-def type_symbols(dataset: Dataset) -> dict[str, str]:
-    """Each type's registry symbol, else the next symbol no registry entry took."""
-    taken = {t.symbol for t in dataset.types.values() if t.symbol}
-    spare = itertools.cycle([s for s in SYMBOLS if s not in taken] or SYMBOLS)
-    return {key: t.symbol or next(spare) for key, t in dataset.types.items()}
-
-
-def status_symbol(symbol: str, status: str) -> str:
-    """A type's symbol as drawn for ``status``: filled, hollow (planned) or dotted (partial)."""
-    suffix = STATUS_SYMBOL[status]
-    return symbol + ("-open" if suffix == "-open-dot" and symbol in NO_DOT else suffix)
 
 
 def placed(rows: pd.DataFrame, filters: Filters, dataset: Dataset) -> pd.DataFrame:
@@ -193,30 +139,19 @@ def timeline(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look)
     """
     marks = placed(rows, filters, dataset)
     lanes = _lane_names(marks)
-    layout = _layout(filters, look, f"{len(rows):,} event{'s' * (len(rows) != 1)}")
+    layout = base_layout(filters, look, f"{len(rows):,} event{'s' * (len(rows) != 1)}")
     layout["height"] = 320
     if marks.empty:
-        return _empty(layout, look.theme)
+        return empty(layout, look.theme)
     marks["y"] = marks["lane"].map({lane: i for i, lane in enumerate(lanes)})
     marks["x"] = marks["start"].dt.strftime("%Y-%m-%d")
     symbols = type_symbols(dataset)
     marks["symbol"] = [status_symbol(symbols[t], s) for t, s in zip(marks["type"], marks["status"])]
-    marks["title_text"] = [_text(t) for t in marks["title"]]
+    marks["title_text"] = [text(t) for t in marks["title"]]
     marks["detail"] = _details(marks, dataset, filters)
     scatter = "scattergl" if len(marks) > GL_POINTS else "scatter"
     names = {code: c.name for code, c in dataset.countries.items()}
-    data = []
-    spans = marks[marks["end"] != ""]
-    if not spans.empty:
-        days = (spans["stop"] - spans["start"]).dt.days + 1
-        data.append({
-            "type": "bar", "orientation": "h", "name": "Spans", "showlegend": False,
-            "y": spans["y"].tolist(), "base": spans["x"].tolist(), "x": (days * 86_400_000).tolist(),
-            "width": 0.34, "customdata": spans["id"].tolist(), "hovertext": spans["title_text"].tolist(),
-            "text": spans["detail"].tolist(), "textposition": "none", "hovertemplate": HOVER,
-            "marker": {"color": [_alpha(c, 0.2 if s == "planned" else 0.55) for c, s in zip(spans["color"], spans["status"])],
-                       "line": {"color": spans["color"].tolist(), "width": 1.5}},
-        })  # fmt: skip
+    data = _spans(marks[marks["end"] != ""])
     for country, group in marks.groupby("country", sort=False):
         color = group["color"].iat[0]
         sizes = [15 if f else 11 for f in group["first"]]
@@ -224,16 +159,16 @@ def timeline(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look)
             "type": scatter, "mode": "markers", "name": "Events", "showlegend": False, "meta": country,
             "x": group["x"].tolist(), "y": group["y"].tolist(), "customdata": group["id"].tolist(),
             "hovertext": group["title_text"].tolist(), "text": group["detail"].tolist(),
-            "hovertemplate": HOVER.replace("<extra>", f"<br>{_text(names[country])}<extra>"),
+            "hovertemplate": HOVER.replace("<extra>", f"<br>{text(names[country])}<extra>"),
             "marker": {"symbol": group["symbol"].tolist(), "size": sizes if len(set(sizes)) > 1 else sizes[0],
                        "color": color, "opacity": 1, "line": {"color": color, "width": 1.6}},
         })  # fmt: skip
     data += _overlays(marks, scatter, look.theme)
-    key = _key(marks, filters, dataset, type_symbols(dataset), look.theme)
+    key = _keys(marks, filters, dataset, look.theme)
     data += key
     lane_height = 34 if look.narrow else 46
     layout["height"] = 130 + lane_height * max(len(lanes), 2) + look.legend_height([entry["name"] for entry in key])
-    layout["xaxis"].update(type="date", range=_date_range(marks))
+    layout["xaxis"].update(type="date", range=date_range(marks["start"].min(), marks["stop"].max()))
     layout["yaxis"].update(
         type="linear", range=[len(lanes) - 0.5, -0.5], tickmode="array", tickvals=list(range(len(lanes))),
         ticktext=_lane_labels(marks, lanes, filters, look),
@@ -246,24 +181,24 @@ def timeline(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look)
 def activity(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look) -> go.Figure:
     """Events per year (per decade over long spans), stacked by country (or type)."""
     marks = placed(rows, filters, dataset)
-    layout = _layout(filters, look, "events per year")
+    layout = base_layout(filters, look, "events per year")
     layout["height"] = 340 if look.narrow else 440
     if marks.empty:
-        return _empty(layout, look.theme)
+        return empty(layout, look.theme)
     years = marks["start"].dt.year
     by_decade = years.max() - years.min() > DECADES_AFTER_YEARS
     marks = marks.assign(bin=years // 10 * 10 if by_decade else years)
     unit = "decade" if by_decade else "year"
-    layout["title"]["text"] = _title(filters, f"events per {unit}")
+    layout["title"]["text"] = title(filters, f"events per {unit}")
     counts = marks.groupby(["lane_order", "lane", "lane_color", "bin"], sort=True).size()
     data = []
     for (_, lane, color), per_bin in counts.groupby(level=[0, 1, 2], sort=True):
         bins = per_bin.index.get_level_values("bin").tolist()
         label = [f"{b}s" if by_decade else str(b) for b in bins]
         data.append({
-            "type": "bar", "name": _text(lane), "x": bins, "y": per_bin.tolist(), "marker": {"color": color},
+            "type": "bar", "name": text(lane), "x": bins, "y": per_bin.tolist(), "marker": {"color": color},
             "width": 8 if by_decade else 0.8, "customdata": label,
-            "hovertemplate": f"{_text(lane)}<br>%{{customdata}}: %{{y}} event(s)<extra></extra>",
+            "hovertemplate": f"{text(lane)}<br>%{{customdata}}: %{{y}} event(s)<extra></extra>",
         })  # fmt: skip
     lo, hi = int(marks["bin"].min()), int(marks["bin"].max())
     step = 10 if by_decade else max(1, round((hi - lo) / 12))
@@ -279,53 +214,30 @@ def activity(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look)
     return go.Figure({"data": data, "layout": layout}, _validate=False)
 
 
-def race(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look) -> go.Figure:
-    """Each country's milestones side by side (``timeline.race``, which builds on this module)."""
-    from . import race as race_view  # imported here: it imports this module
-
-    return race_view.figure(rows, filters, dataset, look)
-
-
 # view -> builder(filtered rows, filters, dataset, look). A new view adds its entry here.
 BUILDERS: dict[str, Callable[[pd.DataFrame, Filters, Dataset, Look], go.Figure]] = {
     "timeline": timeline,
     "activity": activity,
-    "race": race,
+    "race": race.figure,
 }
 
 
-# --- pieces -----------------------------------------------------------------------------------
+# --- timeline pieces -----------------------------------------------------------------------------------
 
 
-def _layout(filters: Filters, look: Look, what: str) -> dict:
-    theme, small = look.theme, look.narrow
-    axis = {"gridcolor": theme.grid, "linecolor": theme.grid, "zeroline": False, "color": theme.muted}
-    return {
-        "title": {"text": _title(filters, what), "x": 0, "xref": "container", "xanchor": "left", "pad": {"l": 10},
-                  "font": {"size": 13 if small else 15}},
-        "paper_bgcolor": theme.background, "plot_bgcolor": theme.background,
-        "font": {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "color": theme.text, "size": 13},
-        "margin": {"l": 10, "r": 16, "t": 48, "b": 10}, "xaxis": dict(axis), "yaxis": dict(axis),
-        "legend": {"orientation": "h", "x": 0, "xref": "container", "y": 0, "yref": "container", "yanchor": "bottom",
-                   "itemclick": False, "itemdoubleclick": False,
-                   "font": {"color": theme.muted, "size": 11 if small else 13}},
-        "hoverlabel": {"font": {"family": "system-ui, sans-serif"}}, "autosize": True,
-    }  # fmt: skip
-
-
-def _title(filters: Filters, what: str) -> str:
-    shown = filters.describe()
-    return _text(f"{shown[0].upper()}{shown[1:]} · {what}")
-
-
-def _empty(layout: dict, theme: Theme) -> go.Figure:
-    layout["xaxis"].update(visible=False)
-    layout["yaxis"].update(visible=False)
-    layout["annotations"] = [{
-        "text": "No events match these filters", "showarrow": False, "xref": "paper", "yref": "paper",
-        "x": 0.5, "y": 0.5, "font": {"size": 16, "color": theme.muted},
+def _spans(spans: pd.DataFrame) -> list[dict]:
+    """One bar trace for every event with an end: a bar over its span, faint while planned."""
+    if spans.empty:
+        return []
+    days = (spans["stop"] - spans["start"]).dt.days + 1
+    return [{
+        "type": "bar", "orientation": "h", "name": "Spans", "showlegend": False,
+        "y": spans["y"].tolist(), "base": spans["x"].tolist(), "x": (days * 86_400_000).tolist(),
+        "width": 0.34, "customdata": spans["id"].tolist(), "hovertext": spans["title_text"].tolist(),
+        "text": spans["detail"].tolist(), "textposition": "none", "hovertemplate": HOVER,
+        "marker": {"color": [alpha(c, 0.2 if s == "planned" else 0.55) for c, s in zip(spans["color"], spans["status"])],
+                   "line": {"color": spans["color"].tolist(), "width": 1.5}},
     }]  # fmt: skip
-    return go.Figure({"data": [], "layout": layout}, _validate=False)
 
 
 def _overlays(marks: pd.DataFrame, scatter: str, theme: Theme) -> list[dict]:
@@ -345,30 +257,15 @@ def _overlays(marks: pd.DataFrame, scatter: str, theme: Theme) -> list[dict]:
     return out
 
 
-def _key(marks: pd.DataFrame, filters: Filters, dataset: Dataset, symbols: dict[str, str], theme: Theme) -> list[dict]:
+def _keys(marks: pd.DataFrame, filters: Filters, dataset: Dataset, theme: Theme) -> list[dict]:
     """Legend entries that explain the marks (types, status, firsts; countries when lanes are types)."""
-
-    def entry(name: str, symbol: str, color: str = theme.muted, size: int = 11) -> dict:
-        return {
-            "type": "scatter", "mode": "markers", "name": _text(name), "x": [None], "y": [None], "hoverinfo": "skip",
-            "marker": {"symbol": symbol, "size": size, "color": color, "line": {"color": color, "width": 1.6}},
-        }  # fmt: skip
-
-    out = []
     if filters.lanes == "type":
-        present = set(marks["country"])
-        colors = country_colors(dataset)
-        out += [entry(c.name, "square", colors[code]) for code, c in dataset.countries.items() if code in present]
+        present, colors = set(marks["country"]), country_colors(dataset)
+        out = [legend_entry(c.name, "square", colors[code]) for code, c in dataset.countries.items() if code in present]
     else:
-        present = set(marks["type"])
-        out += [entry(t.label, symbols[key]) for key, t in dataset.types.items() if key in present]
-    statuses = set(marks["status"])
-    out += [entry(label, "circle" + STATUS_SYMBOL[s]) for s, label in STATUS_LABEL.items() if s in statuses and s != "failed"]
-    if "failed" in statuses:
-        out.append(entry(STATUS_LABEL["failed"], "x-thin-open", theme.text))
-    if marks["first"].any():
-        out.append(entry(FIRST_LABEL, "circle-open", theme.text, 16))
-    return out
+        present, symbols = set(marks["type"]), type_symbols(dataset)
+        out = [legend_entry(t.label, symbols[key], theme.muted) for key, t in dataset.types.items() if key in present]
+    return out + status_keys(marks["status"], bool(marks["first"].any()), theme)
 
 
 def _details(marks: pd.DataFrame, dataset: Dataset, filters: Filters) -> list[str]:
@@ -386,7 +283,7 @@ def _details(marks: pd.DataFrame, dataset: Dataset, filters: Filters) -> list[st
             parts.append(status)
         if first:
             parts.append("world first")
-        out.append(_text(" · ".join(parts)))
+        out.append(text(" · ".join(parts)))
     return out
 
 
@@ -395,26 +292,6 @@ def _lane_labels(marks: pd.DataFrame, lanes: list[str], filters: Filters, look: 
     if look.narrow and filters.lanes == "country":
         codes = dict(zip(marks["lane"], marks["country"]))
         return [codes[lane] for lane in lanes]
-    return [_wrap(lane, 10 if look.narrow else 16) for lane in lanes]
+    return [wrap(lane, 10 if look.narrow else 16) for lane in lanes]
 
 
-def _wrap(label: str, width: int) -> str:
-    """A lane label broken over lines so long names do not squeeze the chart."""
-    return "<br>".join(_text(line) for line in textwrap.wrap(label, width)) or _text(label)
-
-
-def _text(value: str) -> str:
-    """Plotly reads a few HTML tags in labels; escaping keeps titles plain text."""
-    return html.escape(value, quote=False)
-
-
-def _alpha(color: str, alpha: float) -> str:
-    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({r},{g},{b},{alpha})"
-
-
-def _date_range(marks: pd.DataFrame) -> list[str]:
-    """The events' extent with a margin (at least a year each side, so one event is not a dot)."""
-    lo, hi = marks["start"].min(), marks["stop"].max()
-    pad = max(pd.Timedelta(days=365), (hi - lo) * 0.04)
-    return [(lo - pad).strftime("%Y-%m-%d"), (hi + pad).strftime("%Y-%m-%d")]

@@ -21,7 +21,7 @@ The rules, stated once so that chart, table and exports agree:
 - Each event stays with the state that carried it out: the Soviet Union and Russia are separate
   countries, and Russia does not inherit Soviet milestones (``SUCCESSORS`` only adds a note).
 - The country, status, year and world-first filters apply; type and search filters do not (the race
-  compares milestones whatever their type or wording: ``figures.view_filters``).
+  compares milestones whatever their type or wording: ``shown_filters``).
 """
 
 from __future__ import annotations
@@ -32,7 +32,19 @@ from typing import Iterable
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import figures, frame
+from . import frame
+from .charts import (
+    STATUS_SYMBOL,
+    Look,
+    alpha,
+    base_layout,
+    country_colors,
+    date_range,
+    empty,
+    status_keys,
+    text,
+    wrap,
+)
 from .frame import Filters
 from .models import Dataset, Event
 
@@ -110,9 +122,14 @@ def select(rows: pd.DataFrame, filters: Filters, dataset: Dataset) -> Race:
     return Race(milestones, countries, tuple(reaches), aligned, unaligned)
 
 
+def shown_filters(filters: Filters) -> Filters:
+    """The filters the race applies: it compares milestones whatever their type or wording."""
+    return filters.replace(types=(), q="")
+
+
 def of(df: pd.DataFrame, filters: Filters, dataset: Dataset) -> Race:
     """The race for ``filters`` over the whole table (``frame.to_frame``), as ``figure`` draws it."""
-    shown = figures.view_filters("race", filters)
+    shown = shown_filters(filters)
     return select(frame.apply(df, shown), shown, dataset)
 
 
@@ -199,7 +216,7 @@ def notes(race: Race, dataset: Dataset) -> list[str]:
 # --- the chart ------------------------------------------------------------------------------------
 
 
-def figure(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: figures.Look) -> go.Figure:
+def figure(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look) -> go.Figure:
     """One row per milestone, time across; a sub-lane per country, its markers joined in row order.
 
     Filled: achieved; dotted: partial; hollow: planned; ringed: the world first. ``align=start``
@@ -211,23 +228,21 @@ def figure(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: figures
         what = "years since first satellite" if narrow else "years since each country's first satellite"
     else:
         what = "milestones by date"
-    layout = figures._layout(filters.replace(countries=race.countries), look, what)
+    layout = base_layout(filters.replace(countries=race.countries), look, what)
     plotted = [r for r in race.reaches if r.years is not None or not race.aligned]
     if not plotted:
         layout["height"] = 320
-        return figures._empty(layout, theme)
+        return empty(layout, theme)
     data = _traces(race, plotted, dataset, look)
     # the timeline's legend keys for status and world firsts (no type keys: the race has no types)
-    statuses = pd.DataFrame({"type": None, "status": [r.status for r in plotted],
-                             "first": [r.world_first for r in plotted]})  # fmt: skip
-    data += figures._key(statuses, filters.replace(lanes="country"), dataset, {}, theme)
+    data += status_keys((r.status for r in plotted), any(r.world_first for r in plotted), theme)
     labels = [dataset.milestones[m].label for m in race.milestones]
     countries = len({r.country for r in plotted})
     lane = max(34, (9 if narrow else 10) * countries + 8)
     legend = [t["name"] for t in data if t.get("showlegend", True)]
     layout["height"] = 118 + lane * len(labels) + look.legend_height(legend)
     layout["yaxis"].update(
-        tickvals=list(range(len(labels))), ticktext=[figures._wrap(text, 16 if narrow else 22) for text in labels],
+        tickvals=list(range(len(labels))), ticktext=[wrap(label, 16 if narrow else 22) for label in labels],
         range=[len(labels) - 0.5, -0.5], showgrid=False, fixedrange=True, ticks="", automargin=True, title=None,
     )  # fmt: skip
     layout["shapes"] = [
@@ -241,10 +256,10 @@ def figure(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: figures
     return go.Figure({"data": data, "layout": layout}, _validate=False)
 
 
-def _traces(race: Race, plotted: list[Reach], dataset: Dataset, look: figures.Look) -> list[dict]:
+def _traces(race: Race, plotted: list[Reach], dataset: Dataset, look: Look) -> list[dict]:
     """A line-and-markers trace per country (its own sub-lane of every row), and one ring trace."""
     countries = [c for c in race.countries if any(r.country == c for r in plotted)]
-    colors = figures.country_colors(dataset)
+    colors = country_colors(dataset)
     symbols = {code: COUNTRY_SYMBOLS[i % len(COUNTRY_SYMBOLS)] for i, code in enumerate(dataset.countries)}
     row = {key: i for i, key in enumerate(race.milestones)}
     size = 9 if look.narrow else 10
@@ -256,11 +271,11 @@ def _traces(race: Race, plotted: list[Reach], dataset: Dataset, look: figures.Lo
         y = [row[r.milestone] + offset for r in mine]
         color = colors[code]
         data.append({
-            "type": "scatter", "mode": "lines+markers", "name": figures._text(dataset.countries[code].name), "legendgroup": code,
+            "type": "scatter", "mode": "lines+markers", "name": text(dataset.countries[code].name), "legendgroup": code,
             "x": x, "y": y, "customdata": [r.event.id for r in mine], "cliponaxis": False,
             "hovertext": [_hover(r, dataset) for r in mine], "hovertemplate": "%{hovertext}<extra></extra>",
-            "line": {"color": figures._alpha(color, 0.45), "width": 1.5},
-            "marker": {"symbol": [symbols[code] + figures.STATUS_SYMBOL[r.status] for r in mine], "size": size,
+            "line": {"color": alpha(color, 0.45), "width": 1.5},
+            "marker": {"symbol": [symbols[code] + STATUS_SYMBOL[r.status] for r in mine], "size": size,
                        "color": color, "opacity": 1, "line": {"color": color, "width": 1.8}},
         })  # fmt: skip
         firsts += [(xi, yi, r.event.id) for xi, yi, r in zip(x, y, mine) if r.world_first]
@@ -275,16 +290,16 @@ def _traces(race: Race, plotted: list[Reach], dataset: Dataset, look: figures.Lo
     return data
 
 
-def _time_axis(race: Race, xs: list, dataset: Dataset, look: figures.Look) -> dict:
+def _time_axis(race: Race, xs: list, dataset: Dataset, look: Look) -> dict:
     """Dates, or years since the first satellite (naming the countries that could not be aligned)."""
     if not race.aligned:
         starts = pd.to_datetime(pd.Series(xs))
-        return {"type": "date", "range": figures._date_range(pd.DataFrame({"start": starts, "stop": starts}))}
+        return {"type": "date", "range": date_range(starts.min(), starts.max())}
     lo, hi = min(0.0, min(xs)), max(xs)
     pad = max(1.0, (hi - lo) * 0.04)
     title = "Years since the country's first satellite"
     if race.unaligned:
-        left_out = figures._text(", ".join(dataset.countries[c].name for c in race.unaligned))
+        left_out = text(", ".join(dataset.countries[c].name for c in race.unaligned))
         note = f"Not shown (no first satellite in the data): {left_out}"
         title += f"<br><span style='font-size:0.85em'>{note}</span>"
     return {
@@ -301,7 +316,7 @@ def _hover(reach: Reach, dataset: Dataset) -> str:
     """Title; country and milestone; date at its precision and the years since the first satellite."""
     event = reach.event
     country, milestone = dataset.countries[reach.country].name, dataset.milestones[reach.milestone].label
-    lines = [f"<b>{figures._text(event.title)}</b>", figures._text(f"{country} · {milestone}")]
+    lines = [f"<b>{text(event.title)}</b>", text(f"{country} · {milestone}")]
     when = event.date.label()
     if reach.years is not None and reach.milestone != ANCHOR:
         if abs(reach.years) < 0.05:
@@ -314,7 +329,7 @@ def _hover(reach: Reach, dataset: Dataset) -> str:
         lines.append("planned")
     elif reach.status == "partial":
         done = reach.completed_by
-        full = f"; in full: {figures._text(done.title)}, {done.date.label()}" if done else ""
+        full = f"; in full: {text(done.title)}, {done.date.label()}" if done else ""
         lines.append("partial success" + full)
     if reach.world_first:
         lines.append("world first")

@@ -1,0 +1,164 @@
+"""Chart pieces every chart shares: theme, palette, status symbols, the base layout, the empty
+chart, legend keys, text escaping and wrapping, the date range.
+
+``figures`` (timeline, activity) and ``race`` build on these, so every chart looks and reads alike;
+nothing here knows a view.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import textwrap
+from dataclasses import dataclass
+from typing import Iterable
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .frame import Filters
+from .models import SYMBOLS, Dataset
+
+# Okabe & Ito's colour-blind-safe palette (black left out: it vanishes on the dark theme; yellow
+# last: it is faint on white).
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999", "#F0E442")
+STATUS_SYMBOL = {"achieved": "", "planned": "-open", "partial": "-open-dot", "failed": ""}
+NO_DOT = {"hourglass", "bowtie", "asterisk", "y-up"}  # plotly has no "-open-dot" of these: "-open"
+HOVER = "<b>%{hovertext}</b><br>%{text}<extra></extra>"
+STATUS_LABEL = {"planned": "Planned (hollow)", "partial": "Partial (dotted)", "failed": "Failed (crossed)"}
+FIRST_LABEL = "World first (ringed)"
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Colours of a chart's chrome; the data colours are the same in every theme."""
+
+    background: str
+    text: str
+    muted: str
+    grid: str
+
+
+THEMES = {
+    "light": Theme(background="#ffffff", text="#1f2933", muted="#52606d", grid="#e4e7eb"),
+    "dark": Theme(background="#16191d", text="#e4e7eb", muted="#a5b0bc", grid="#2e353d"),
+}
+
+
+@dataclass(frozen=True)
+class Look:
+    """How a chart is drawn: its theme and, when known, the width in pixels it will get."""
+
+    theme: Theme
+    width: int | None = None
+
+    @property
+    def narrow(self) -> bool:
+        return self.width is not None and self.width < 640
+
+    def legend_height(self, names: list[str]) -> int:
+        """Room for a horizontal legend of ``names``: as many a row as the longest name allows."""
+        entry = 40 + 6 * max(map(len, names), default=0) * (11 if self.narrow else 13) // 13
+        per_row = max(1, min(5, ((self.width or 1100) - 40) // entry))
+        return 22 * -(-len(names) // per_row)
+
+
+def country_colors(dataset: Dataset) -> dict[str, str]:
+    """Each country's registry colour, else the next palette colour no registry colour took."""
+    taken = {c.color.upper() for c in dataset.countries.values() if c.color}
+    spare = itertools.cycle([c for c in PALETTE if c.upper() not in taken] or PALETTE)
+    return {code: c.color or next(spare) for code, c in dataset.countries.items()}
+
+
+def type_colors(dataset: Dataset) -> dict[str, str]:
+    """A palette colour per event type, in registry order (for lanes by type)."""
+    return {key: PALETTE[i % len(PALETTE)] for i, key in enumerate(dataset.types)}
+
+
+def type_symbols(dataset: Dataset) -> dict[str, str]:
+    """Each type's registry symbol, else the next symbol no registry entry took."""
+    taken = {t.symbol for t in dataset.types.values() if t.symbol}
+    spare = itertools.cycle([s for s in SYMBOLS if s not in taken] or SYMBOLS)
+    return {key: t.symbol or next(spare) for key, t in dataset.types.items()}
+
+
+def status_symbol(symbol: str, status: str) -> str:
+    """A type's symbol as drawn for ``status``: filled, hollow (planned) or dotted (partial)."""
+    suffix = STATUS_SYMBOL[status]
+    return symbol + ("-open" if suffix == "-open-dot" and symbol in NO_DOT else suffix)
+
+
+def base_layout(filters: Filters, look: Look, what: str) -> dict:
+    """Theme colours, fonts, margins, a title saying what is shown, a horizontal legend below."""
+    theme, small = look.theme, look.narrow
+    axis = {"gridcolor": theme.grid, "linecolor": theme.grid, "zeroline": False, "color": theme.muted}
+    return {
+        "title": {"text": title(filters, what), "x": 0, "xref": "container", "xanchor": "left", "pad": {"l": 10},
+                  "font": {"size": 13 if small else 15}},
+        "paper_bgcolor": theme.background, "plot_bgcolor": theme.background,
+        "font": {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "color": theme.text, "size": 13},
+        "margin": {"l": 10, "r": 16, "t": 48, "b": 10}, "xaxis": dict(axis), "yaxis": dict(axis),
+        "legend": {"orientation": "h", "x": 0, "xref": "container", "y": 0, "yref": "container", "yanchor": "bottom",
+                   "itemclick": False, "itemdoubleclick": False,
+                   "font": {"color": theme.muted, "size": 11 if small else 13}},
+        "hoverlabel": {"font": {"family": "system-ui, sans-serif"}}, "autosize": True,
+    }  # fmt: skip
+
+
+def title(filters: Filters, what: str) -> str:
+    """``All countries, 1957-1975 · 48 events``: the filters in words, then what is counted."""
+    shown = filters.describe()
+    return text(f"{shown[0].upper()}{shown[1:]} · {what}")
+
+
+def empty(layout: dict, theme: Theme) -> go.Figure:
+    """The chart when nothing matches: hidden axes and a line saying so."""
+    layout["xaxis"].update(visible=False)
+    layout["yaxis"].update(visible=False)
+    layout["annotations"] = [{
+        "text": "No events match these filters", "showarrow": False, "xref": "paper", "yref": "paper",
+        "x": 0.5, "y": 0.5, "font": {"size": 16, "color": theme.muted},
+    }]  # fmt: skip
+    return go.Figure({"data": [], "layout": layout}, _validate=False)
+
+
+def legend_entry(name: str, symbol: str, color: str, size: int = 11) -> dict:
+    """A legend-only trace: a marker and a name, no data."""
+    return {
+        "type": "scatter", "mode": "markers", "name": text(name), "x": [None], "y": [None], "hoverinfo": "skip",
+        "marker": {"symbol": symbol, "size": size, "color": color, "line": {"color": color, "width": 1.6}},
+    }  # fmt: skip
+
+
+def status_keys(statuses: Iterable[str], firsts: bool, theme: Theme) -> list[dict]:
+    """Legend entries for the status marks shown (hollow, dotted, crossed) and the world-first ring."""
+    shown = set(statuses)
+    out = [legend_entry(label, "circle" + STATUS_SYMBOL[s], theme.muted)
+           for s, label in STATUS_LABEL.items() if s in shown and s != "failed"]  # fmt: skip
+    if "failed" in shown:
+        out.append(legend_entry(STATUS_LABEL["failed"], "x-thin-open", theme.text))
+    if firsts:
+        out.append(legend_entry(FIRST_LABEL, "circle-open", theme.text, 16))
+    return out
+
+
+def wrap(label: str, width: int) -> str:
+    """A lane label broken over lines so long names do not squeeze the chart."""
+    return "<br>".join(text(line) for line in textwrap.wrap(label, width)) or text(label)
+
+
+def text(value: str) -> str:
+    """Plotly reads a few HTML tags in labels; escaping keeps titles plain text."""
+    return html.escape(value, quote=False)
+
+
+def alpha(color: str, alpha: float) -> str:
+    """``#rrggbb`` as ``rgba(...)`` with the given opacity."""
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def date_range(lo: pd.Timestamp, hi: pd.Timestamp) -> list[str]:
+    """The extent ``lo``..``hi`` with a margin (at least a year each side, so one event is not a dot)."""
+    pad = max(pd.Timedelta(days=365), (hi - lo) * 0.04)
+    return [(lo - pad).strftime("%Y-%m-%d"), (hi + pad).strftime("%Y-%m-%d")]
