@@ -1,4 +1,4 @@
-"""The app's parts without a browser: URL state, hot-reload cache, CSV and table rows, WSGI, serve."""
+"""The app's parts without a browser: hot-reload cache, details, CSV and table rows, WSGI, serve."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import socket
 import pytest
 
 from timeline import frame, live, store, tables
-from timeline.app import clicked_event, create_app, details, read_url, write_url
+from timeline.app import create_app
+from timeline.panes import details
 from timeline.cli import main
 from timeline.dates import PartialDate
 from timeline.frame import Filters
@@ -36,34 +37,6 @@ def dataset(events_file):
 @pytest.fixture
 def snapshot(dataset):
     return live.snapshot(dataset, "v1")
-
-
-def test_the_url_round_trips_filters_and_the_open_event(snapshot):
-    filters = Filters(countries=("CN", "SU"), start=PartialDate(1957), end=PartialDate(1975), view="activity")
-    search = write_url(filters, "sputnik-1")
-    assert search == "?country=CN,SU&from=1957&to=1975&view=activity&event=sputnik-1"
-    assert read_url(search, snapshot) == (filters, "sputnik-1", [])
-    assert write_url(Filters()) == ""
-    assert read_url("", snapshot) == (Filters(), "", [])
-    assert read_url(None, None) == (Filters(), "", [])
-
-
-def test_unknown_url_values_are_dropped_with_notes(snapshot):
-    filters, event, notes = read_url("?country=CN,XX&view=pie&event=nope&firsts=maybe", snapshot)
-    assert filters == Filters(countries=("CN",))
-    assert event == ""
-    assert notes == [
-        "ignored firsts='maybe' (use 1 or 0)", "ignored unknown country 'XX'",
-        "ignored unknown view 'pie' (one of timeline, activity, table, race)", "ignored unknown event 'nope'",
-    ]  # fmt: skip
-
-
-def test_a_chart_click_names_an_event_only_through_known_customdata(snapshot):
-    assert clicked_event({"points": [{"customdata": "zarya"}]}, snapshot) == "zarya"
-    assert clicked_event({"points": [{"customdata": ["zarya", "x"]}]}, snapshot) == "zarya"
-    assert clicked_event({"points": [{"customdata": "1950s"}]}, snapshot) == ""  # an activity bar
-    assert clicked_event({"points": []}, snapshot) == ""
-    assert clicked_event(None, snapshot) == ""
 
 
 def test_a_snapshot_keeps_every_event_as_a_row_and_as_models_only_what_the_race_reads():

@@ -153,7 +153,7 @@ def test_the_wsgi_factory_runs_under_the_gunicorn_command(events_file, tmp_path)
     log = tmp_path / "gunicorn.log"
     with log.open("wb") as out:
         proc = subprocess.Popen([str(gunicorn), "--bind", f"127.0.0.1:{port}", "--no-control-socket",
-                                 f"timeline.server:wsgi({str(events_file)!r})"], cwd=ROOT,
+                                 f"timeline.app:wsgi({str(events_file)!r})"], cwd=ROOT,
                                 stdout=out, stderr=subprocess.STDOUT)  # fmt: skip
     try:
         url = f"http://127.0.0.1:{port}"

@@ -110,6 +110,7 @@ def serve(files: tuple[Path, ...], host: str, port: int, workers: int, allow_edi
     """
     from . import form, server
     from .app import create_app  # Dash loads only when serving
+    from .live import SETTLE_S, LiveData
 
     refusal = form.serve_refusal(host, allow_edits, allow_edits_from_network)
     if allow_edits and not files and store.default_paths()[0] == store.bundled_path():
@@ -123,13 +124,14 @@ def serve(files: tuple[Path, ...], host: str, port: int, workers: int, allow_edi
         reason = str(exc.strerror or exc).split(" (while attempting")[0]  # socket adds where; we say it
         raise click.ClickException(f"cannot listen on {host}:{port}: {reason}") from None
     paths = store.default_paths(files)
-    app = create_app(paths, allow_edits=allow_edits, edits_from_network=allow_edits_from_network)
-    for problem in app.server.extensions["timeline"].current().errors:  # the page shows them too
+    data = LiveData(paths, settle_s=SETTLE_S)  # one copy of the data: the app draws it, the server watches it
+    app = create_app(data, allow_edits=allow_edits, edits_from_network=allow_edits_from_network)
+    for problem in data.current().errors:  # the page shows them too
         click.echo(str(problem), err=True)
     click.echo(f"Serving {', '.join(map(str, paths))} on http://{host}:{port}/ (Ctrl+C to stop)")
     if allow_edits:
         click.echo(f"The 'Add event' form writes to {paths[0]}")
-    server.serve(app, host, port, workers)
+    server.serve(app, data, host, port, workers)
 
 
 @main.command("export")

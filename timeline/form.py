@@ -32,6 +32,9 @@ from dash import ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html,
 from dash.exceptions import PreventUpdate
 
 from . import edit, frame
+from .ids import DATA_VERSION, URL
+from .panes import type_options
+from .urlstate import read_url, write_url
 from .live import LiveData, Snapshot
 from .models import STATUSES, Dataset
 
@@ -352,10 +355,6 @@ def country_options(dataset: Dataset | None) -> list[dict]:
     return [{"label": f"{c.name} ({code})", "value": code} for code, c in found.items()]
 
 
-def type_options(dataset: Dataset | None) -> list[dict]:
-    return [{"label": t.label, "value": key} for key, t in (dataset.types if dataset else {}).items()]
-
-
 def milestone_options(dataset: Dataset | None) -> list[dict]:
     found = sorted((dataset.milestones if dataset else {}).items(), key=lambda kv: kv[1].order)
     return [{"label": m.label, "value": key} for key, m in found]
@@ -366,13 +365,12 @@ def milestone_options(dataset: Dataset | None) -> list[dict]:
 
 def register(app: Dash, data: LiveData, path: str | os.PathLike, *, from_network: bool = False) -> None:
     """Add the form's callbacks to ``app`` (only ever called for ``--allow-edits``)."""
-    from .app import DATA_VERSION, URL, read_url, write_url  # the app imports this module
+    _submit_callbacks(app, data, path, from_network)
+    _field_callbacks(app, data)
 
-    for name, (_, reads) in LIVE.items():
-        app.callback(
-            Output(error_id(name), "children"), [Input(input_id(n), "value") for n in reads],
-            prevent_initial_call=True,
-        )(live_check(name, reads, data))  # fmt: skip
+
+def _submit_callbacks(app: Dash, data: LiveData, path: str | os.PathLike, from_network: bool) -> None:
+    """The submit (checked, then written) and, once hot reload has read it, the new event opened."""
 
     @app.callback(
         output={
@@ -422,6 +420,17 @@ def register(app: Dash, data: LiveData, path: str | os.PathLike, *, from_network
         hidden = pending["id"] not in set(frame.apply(snapshot.df, filters)["id"])
         status = f"Added {pending['title']} (the filters hide it on the chart)" if hidden else no_update
         return write_url(filters, pending["id"]), None, status
+
+
+
+def _field_callbacks(app: Dash, data: LiveData) -> None:
+    """Each field checked as it is left; options refreshed with the data; the id suggested; the
+    second source shown or hidden; the form opened and closed."""
+    for name, (_, reads) in LIVE.items():
+        app.callback(
+            Output(error_id(name), "children"), [Input(input_id(n), "value") for n in reads],
+            prevent_initial_call=True,
+        )(live_check(name, reads, data))  # fmt: skip
 
     @app.callback(
         Output(input_id("countries"), "options"), Output(input_id("type"), "options"),

@@ -30,6 +30,7 @@ from dash import Dash
 from gunicorn.app.base import BaseApplication
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from .ids import URL
 from .live import LiveData
 
 MAX_BODY = 1024 * 1024  # bytes; the largest real callback body is a few kilobytes
@@ -139,23 +140,9 @@ def log_failed_callback(sender, exception: BaseException, **_) -> None:
     if not isinstance(body, dict) or "output" not in body:
         return
     search = next((i.get("value") for i in body.get("inputs", []) if isinstance(i, dict)
-                   and i.get("id") == "url" and i.get("property") == "search"), None)  # fmt: skip
+                   and i.get("id") == URL and i.get("property") == "search"), None)  # fmt: skip
     error_log.error("callback %s failed (url query %r): %s: %s", body["output"], search,
                     type(exception).__name__, exception)  # fmt: skip
-
-
-def wsgi(*paths: str) -> flask.Flask:
-    """A WSGI application for any host: ``gunicorn 'timeline.server:wsgi("events.yaml")'``.
-
-    With no path, ``./events.yaml``, else the bundled copy (as ``timeline serve``). Call it in each
-    worker process (gunicorn without ``--preload``): it starts the process's file watcher.
-    """
-    from . import store
-    from .app import create_app
-
-    app = create_app(store.default_paths(paths))
-    app.server.extensions["timeline"].watch()
-    return app.server
 
 
 # --- running --------------------------------------------------------------------------------
@@ -167,10 +154,10 @@ def configure_logging() -> None:
                         format="[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s")  # fmt: skip
 
 
-def serve(app: Dash, host: str, port: int, workers: int = 1) -> None:
-    """Serve ``app`` until SIGTERM or Ctrl+C, in this process or, above one worker, with gunicorn."""
+def serve(app: Dash, data: LiveData, host: str, port: int, workers: int = 1) -> None:
+    """Serve ``app`` (drawing ``data``) until SIGTERM or Ctrl+C, in this process or, above one
+    worker, with gunicorn; each process watches the data's files."""
     configure_logging()
-    data: LiveData = app.server.extensions["timeline"]
     if workers > 1:
         Gunicorn(app.server, host, port, workers, post_fork=lambda arbiter, worker: data.watch()).run()
     else:

@@ -1,0 +1,94 @@
+"""URL state as pure functions: the URL <-> filters and open event, and what each change does."""
+
+from __future__ import annotations
+
+import pytest
+
+from timeline import live, store
+from timeline.dates import PartialDate
+from timeline.frame import Filters
+from timeline.ids import CHART, DETAILS_CLOSE, OPEN_EVENT, RACE_CELL, RESET, SEARCH, URL
+from timeline.urlstate import Step, clicked_event, control_values, next_url, read_url, write_url
+
+from .test_figures import FIXTURE
+
+
+@pytest.fixture
+def snapshot(tmp_path):
+    path = tmp_path / "events.yaml"
+    path.write_text(FIXTURE, encoding="utf-8")
+    loaded = store.load([path])
+    assert loaded.ok
+    return live.snapshot(loaded.dataset, "v1")
+
+
+def test_the_url_round_trips_filters_and_the_open_event(snapshot):
+    filters = Filters(countries=("CN", "SU"), start=PartialDate(1957), end=PartialDate(1975), view="activity")
+    search = write_url(filters, "sputnik-1")
+    assert search == "?country=CN,SU&from=1957&to=1975&view=activity&event=sputnik-1"
+    assert read_url(search, snapshot) == (filters, "sputnik-1", [])
+    assert write_url(Filters()) == ""
+    assert read_url("", snapshot) == (Filters(), "", [])
+    assert read_url(None, None) == (Filters(), "", [])
+
+
+def test_unknown_url_values_are_dropped_with_notes(snapshot):
+    filters, event, notes = read_url("?country=CN,XX&view=pie&event=nope&firsts=maybe", snapshot)
+    assert filters == Filters(countries=("CN",))
+    assert event == ""
+    assert notes == [
+        "ignored firsts='maybe' (use 1 or 0)", "ignored unknown country 'XX'",
+        "ignored unknown view 'pie' (one of timeline, activity, table, race)", "ignored unknown event 'nope'",
+    ]  # fmt: skip
+
+
+def test_a_chart_click_names_an_event_only_through_known_customdata(snapshot):
+    assert clicked_event({"points": [{"customdata": "zarya"}]}, snapshot) == "zarya"
+    assert clicked_event({"points": [{"customdata": ["zarya", "x"]}]}, snapshot) == "zarya"
+    assert clicked_event({"points": [{"customdata": "1950s"}]}, snapshot) == ""  # an activity bar
+    assert clicked_event({"points": []}, snapshot) == ""
+    assert clicked_event(None, snapshot) == ""
+
+
+def controls(search, snapshot):
+    """The controls' values that show the URL ``search``."""
+    return control_values(read_url(search, snapshot)[0])
+
+
+def test_loading_a_link_sets_the_controls_and_leaves_the_url(snapshot):
+    search = "?country=CN&from=1957&view=table"
+    step = next_url(None, None, search, controls("", snapshot), snapshot)
+    assert step == Step(url=None, controls=controls(search, snapshot))
+    assert step.controls[0] == ["CN"] and step.controls[3] == "1957"
+    # the controls already show the URL (the echo of that update): nothing to do
+    assert next_url(URL, search, search, controls(search, snapshot), snapshot) is None
+
+
+def test_a_control_writes_the_url_and_keeps_the_view_and_the_open_event(snapshot):
+    search = "?view=activity&event=sputnik-1"
+    values = list(controls(search, snapshot))
+    values[5] = "moon"  # the search box
+    step = next_url(SEARCH, "moon", search, values, snapshot)
+    assert step == Step(url="?q=moon&view=activity&event=sputnik-1", controls=None)
+
+
+def test_reset_clears_the_filters_and_the_event_but_keeps_view_lanes_and_align(snapshot):
+    search = "?country=CN&q=moon&lanes=type&view=race&align=start&event=sputnik-1"
+    step = next_url(RESET, 1, search, controls(search, snapshot), snapshot)
+    assert step.url == "?view=race&lanes=type&align=start"
+    assert step.controls == control_values(Filters(view="race", lanes="type", align="start"))
+
+
+def test_clicks_open_and_close_the_details(snapshot):
+    values = controls("?country=CN", snapshot)
+    click = {"points": [{"customdata": "sputnik-1"}]}
+    assert next_url(CHART, click, "?country=CN", values, snapshot).url == "?country=CN&event=sputnik-1"
+    # a click on a point that is no event (an activity bar) keeps what was open
+    assert next_url(CHART, {"points": [{"customdata": "1950s"}]}, "?country=CN", values, snapshot) is None
+    row = {"type": OPEN_EVENT, "id": "zarya"}
+    assert next_url(row, 1, "?country=CN", values, snapshot).url == "?country=CN&event=zarya"
+    assert next_url(row, None, "?country=CN", values, snapshot) is None  # the row appeared, no click
+    cell = {"type": RACE_CELL, "id": "sputnik-1", "at": "0-SU"}
+    assert next_url(cell, 1, "?view=race", controls("?view=race", snapshot), snapshot).url == "?view=race&event=sputnik-1"
+    opened = "?country=CN&event=zarya"
+    assert next_url(DETAILS_CLOSE, 1, opened, values, snapshot).url == "?country=CN"

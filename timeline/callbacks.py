@@ -1,0 +1,204 @@
+"""The browse page's callbacks: ``register(app, data)`` wires ids to pure functions.
+
+Server callbacks read the filters from the request's URL, never from memory, so any worker can
+answer any request. Each callback is a few lines of wiring: the URL logic lives in ``urlstate``,
+the panes in ``panes``, the charts in ``figures``, the page in ``layout``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, no_update
+from dash.exceptions import PreventUpdate
+
+from . import figures, panes, race, tables
+from .frame import Filters
+from .ids import *  # noqa: F403 (callbacks are wired by these ids)
+from .layout import EMPTY_FIGURE, banner, country_options, decade_buttons, graph_config, graph_style
+from .live import LiveData, Snapshot
+from .urlstate import app_views, next_url, read_url, view_label, write_url
+
+def register(app: Dash, data: LiveData) -> None:
+    """Wire the page: the URL and its controls, the views, the status line, downloads, hot reload."""
+    _url(app, data)
+    _charts(app, data)
+    _table(app, data)
+    _status(app, data)
+    _data(app, data)
+    _client(app)
+
+
+def redraw(search: str | None, extra: Any, version: str, last: Any, snapshot: Snapshot) -> tuple[Filters, list]:
+    """The filters to draw, and what is drawn (the URL without the open event, so opening details
+    keeps a chart's zoom and the table's focus); nothing to do when that was drawn already."""
+    filters, _, _ = read_url(search, snapshot)
+    drawn = [write_url(filters), extra, version]
+    if drawn == last:
+        raise PreventUpdate
+    return filters, drawn
+
+
+def _url(app: Dash, data: LiveData) -> None:
+    @app.callback(
+        Output(URL, "search"),
+        [Output(c, "value") for c in CONTROLS],
+        Input(URL, "search"),
+        [Input(c, "value") for c in CONTROLS],
+        Input(RESET, "n_clicks"),
+        Input(CHART, "clickData"),
+        Input({"type": OPEN_EVENT, "id": ALL}, "n_clicks"),
+        Input(DETAILS_CLOSE, "n_clicks"),
+        Input(RACE, "clickData"),
+        Input({"type": RACE_CELL, "id": ALL, "at": ALL}, "n_clicks"),
+    )
+    def sync_url_and_controls(search, *args):
+        """The URL and the controls mirror each other, in one callback so neither echoes the other."""
+        value = ctx.triggered[0]["value"] if ctx.triggered else None
+        step = next_url(ctx.triggered_id, value, search, args[: len(CONTROLS)], data.current())
+        if step is None:
+            raise PreventUpdate
+        url = no_update if step.url is None else step.url
+        return url, *(step.controls or [no_update] * len(CONTROLS))
+
+
+def _charts(app: Dash, data: LiveData) -> None:
+    @app.callback(
+        Output(CHART, "figure"), Output(CHART, "config"), Output(CHART, "style"), Output(RESULTS, "className"),
+        Output(CHART_DRAWN, "data"),
+        Input(URL, "search"), Input(LOOK, "data"), Input(DATA_VERSION, "data"), State(CHART_DRAWN, "data"),
+    )  # fmt: skip
+    def draw_chart(search, look, version, last):
+        if look is None:
+            raise PreventUpdate  # theme and width arrive from the browser a moment after the page
+        snapshot = data.current()
+        filters, drawn = redraw(search, look, version, last, snapshot)
+        if filters.view == "race":  # drawn by draw_race, beside its matrix
+            return no_update, no_update, no_update, "results race-view", drawn
+        if filters.view not in figures.BUILDERS:
+            return no_update, no_update, no_update, "results no-chart", drawn
+        config = graph_config(figures.file_stem(filters.view, filters), narrow=(look.get("width") or 1000) < 640)
+        if not snapshot.ok:
+            return EMPTY_FIGURE, config, no_update, "results", drawn
+        figure = _figure(filters.view, snapshot, filters, look)
+        figure.layout.meta = {"fullRange": figure.layout.xaxis.range}  # for "All": zooming changes the range
+        return figure, config, graph_style(figure), "results", drawn
+
+    @app.callback(
+        Output(RACE, "figure"), Output(RACE, "config"), Output(RACE, "style"), Output(RACE_MATRIX, "children"),
+        Output(RACE_AREA, "hidden"), Output(RACE_NOTE, "children"), Output(RACE_DRAWN, "data"),
+        Input(URL, "search"), Input(LOOK, "data"), Input(DATA_VERSION, "data"), State(RACE_DRAWN, "data"),
+    )  # fmt: skip
+    def draw_race(search, look, version, last):
+        if look is None:
+            raise PreventUpdate
+        snapshot = data.current()
+        filters, drawn = redraw(search, look, version, last, snapshot)
+        if filters.view != "race" or not snapshot.ok:
+            return no_update, no_update, no_update, [], True, "", drawn
+        figure = _figure("race", snapshot, filters, look)
+        config = graph_config(figures.file_stem("race", filters), narrow=(look.get("width") or 1000) < 640)
+        matrix = panes.race_matrix(race.of(snapshot.df, filters, snapshot.dataset), snapshot.dataset)
+        return figure, config, graph_style(figure), matrix, False, panes.RACE_FILTERS_NOTE, drawn
+
+
+def _figure(view: str, snapshot: Snapshot, filters: Filters, look: dict):
+    return figures.figure(view, snapshot.df, filters, snapshot.dataset, theme=look["theme"], width=look.get("width"))
+
+
+def _table(app: Dash, data: LiveData) -> None:
+    @app.callback(
+        Output(TABLE, "children"), Output(TABLE_DRAWN, "data"),
+        Input(URL, "search"), Input(SORT, "data"), Input(DATA_VERSION, "data"), State(TABLE_DRAWN, "data"),
+    )  # fmt: skip
+    def draw_table(search, sort, version, last):
+        snapshot = data.current()
+        filters, drawn = redraw(search, sort, version, last, snapshot)
+        if filters.view != "table" or not snapshot.ok:
+            return [], drawn
+        return panes.table_view(snapshot, filters, sort or {}), drawn
+
+    @app.callback(
+        Output(SORT, "data"),
+        Input({"type": SORT_BY, "column": ALL}, "n_clicks"),
+        Input({"type": PAGE_TO, "page": ALL}, "n_clicks"),
+        State(SORT, "data"),
+        prevent_initial_call=True,
+    )
+    def sort_table(_sorts, _pages, sort):
+        if not ctx.triggered or not ctx.triggered[0]["value"]:
+            raise PreventUpdate
+        return panes.next_sort(ctx.triggered_id, sort)
+
+    @app.callback(Output(CSV_FILE, "data"), Input(CSV, "n_clicks"), State(URL, "search"), prevent_initial_call=True)
+    def download_csv(_n, search):
+        snapshot = data.current()
+        if not snapshot.ok:
+            raise PreventUpdate
+        filters, _, _ = read_url(search, snapshot)
+        stem = figures.file_stem("events", filters)
+        return {"content": tables.to_csv(snapshot.df, filters), "filename": f"{stem}.csv", "type": "text/csv"}
+
+
+def _status(app: Dash, data: LiveData) -> None:
+    @app.callback(
+        Output(COUNT, "children"), Output(NOTES, "children"), Output(BANNER, "children"),
+        Output({"type": TAB, "view": ALL}, "href"), Output({"type": TAB, "view": ALL}, "className"),
+        Output({"type": TAB, "view": ALL}, "children"),
+        Input(URL, "search"), Input(DATA_VERSION, "data"),
+    )  # fmt: skip
+    def draw_status(search, _version):
+        snapshot = data.current()
+        filters, event, notes = read_url(search, snapshot)
+        tabs = panes.view_tabs(app_views(), filters, event, view_label)
+        return panes.count_text(snapshot, filters), panes.link_notes(notes), banner(snapshot), *tabs
+
+    @app.callback(
+        Output(DETAILS_BODY, "children"), Output(DETAILS, "hidden"),
+        Input(URL, "search"), Input(DATA_VERSION, "data"),
+    )  # fmt: skip
+    def draw_details(search, _version):
+        snapshot = data.current()
+        _, event, _ = read_url(search, snapshot)
+        if not event or not snapshot.ok:
+            return [], True
+        return panes.details(snapshot, event), False
+
+
+def _data(app: Dash, data: LiveData) -> None:
+    @app.callback(
+        Output(DATA_VERSION, "data"), Input(POLL, "n_intervals"), State(DATA_VERSION, "data"),
+        prevent_initial_call=True,
+    )  # fmt: skip
+    def poll(_n, version):
+        """Hot reload: a cheap stat per tick; the views redraw only when the files changed."""
+        current = data.current().version
+        if current == version:
+            raise PreventUpdate
+        return current
+
+    @app.callback(
+        Output(COUNTRY, "options"), Output(TYPE, "options"), Output(DECADES, "children"),
+        Input(DATA_VERSION, "data"), prevent_initial_call=True,
+    )  # fmt: skip
+    def refresh_options(_version):
+        snapshot = data.current()
+        return country_options(snapshot.dataset), panes.type_options(snapshot.dataset), decade_buttons(snapshot.df)
+
+
+def _client(app: Dash) -> None:
+    """Callbacks that run in the browser (``assets/timeline.js``): nothing to ask the server."""
+    for function, outputs, inputs in (
+        ("look", [Output(LOOK, "data"), Output(THEME_TOGGLE, "children")], [Input(THEME_TOGGLE, "n_clicks")]),
+        ("downloadImage", [Output(MENU_STATUS, "children")],
+         [Input(PNG, "n_clicks"), Input(SVG, "n_clicks"), State(CHART, "config")]),
+        ("copyLink", [Output(MENU_STATUS, "children", allow_duplicate=True)], [Input(COPY_LINK, "n_clicks")]),
+        ("zoomDecade", [Output(CLIENT_SINK, "children")],
+         [Input({"type": DECADE, "start": ALL}, "n_clicks"), State(CHART, "figure")]),
+        ("focusDetails", [Output(CLIENT_SINK, "title")], [Input(DETAILS, "hidden")]),
+        ("togglePanel", [Output(PANEL, "className"), Output(PANEL_TOGGLE, "aria-expanded")],
+         [Input(PANEL_TOGGLE, "n_clicks")]),
+    ):  # fmt: skip
+        app.clientside_callback(
+            ClientsideFunction("timeline", function), *outputs, *inputs, prevent_initial_call=function != "look"
+        )
