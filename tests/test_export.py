@@ -333,7 +333,8 @@ def test_format_override_and_all_views(fixture_file, tmp_path):
     result = invoke(fixture_file, "-o", tmp_path / "chart.html", "-o", tmp_path / "t.csv", "--all-views")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "chart_activity.html", "chart_race.html", "chart_timeline.html", "events.txt", "t.csv"]  # fmt: skip
+        "chart_activity.html", "chart_claims.html", "chart_race.html", "chart_timeline.html", "events.txt", "t.csv",
+    ]  # fmt: skip
     assert "events per year" in (tmp_path / "chart_activity.html").read_text(encoding="utf-8")
 
 
@@ -433,7 +434,7 @@ def test_targets_name_one_file_per_view_and_take_the_format_from_the_suffix(tmp_
     found = export.targets([tmp_path / "a.PNG", tmp_path / "b.csv"], all_views=True)
     assert [(t.path.name, t.format, t.view) for t in found] == [
         ("a_timeline.PNG", "png", "timeline"), ("a_activity.PNG", "png", "activity"), ("a_race.PNG", "png", "race"),
-        ("b.csv", "csv", "timeline")]  # fmt: skip
+        ("a_claims.PNG", "png", "claims"), ("b.csv", "csv", "timeline")]  # fmt: skip
     assert [t.format for t in export.targets([tmp_path / "a.png"], fmt="pdf")] == ["pdf"]
 
 

@@ -38,7 +38,7 @@ def test_unknown_url_values_are_dropped_with_notes(snapshot):
     assert event == ""
     assert notes == [
         "ignored firsts='maybe' (use 1 or 0)", "ignored unknown country 'XX'",
-        "ignored unknown view 'pie' (one of timeline, activity, table, race)", "ignored unknown event 'nope'",
+        "ignored unknown view 'pie' (one of timeline, activity, table, race, claims)", "ignored unknown event 'nope'",
     ]  # fmt: skip
 
 

@@ -23,6 +23,7 @@ def register(app: Dash, data: LiveData) -> None:
     """Wire the page: the URL and its controls, the views, the status line, downloads, hot reload."""
     _url(app, data)
     _charts(app, data)
+    _claims(app, data)
     _table(app, data)
     _status(app, data)
     _data(app, data)
@@ -51,6 +52,7 @@ def _url(app: Dash, data: LiveData) -> None:
         Input(DETAILS_CLOSE, "n_clicks"),
         Input(RACE, "clickData"),
         Input({"type": RACE_CELL, "id": ALL, "at": ALL}, "n_clicks"),
+        Input(CLAIMS, "clickData"),
     )
     def sync_url_and_controls(search, *args):
         """The URL and the controls mirror each other, in one callback so neither echoes the other."""
@@ -73,8 +75,8 @@ def _charts(app: Dash, data: LiveData) -> None:
             raise PreventUpdate  # theme and width arrive from the browser a moment after the page
         snapshot = data.current()
         filters, drawn = redraw(search, look, version, last, snapshot)
-        if filters.view == "race":  # drawn by draw_race, beside its matrix
-            return no_update, no_update, no_update, "results race-view", drawn
+        if filters.view in ("race", "claims"):  # drawn by draw_race and draw_claims, beside their tables
+            return no_update, no_update, no_update, f"results {filters.view}-view", drawn
         if filters.view not in figures.BUILDERS:
             return no_update, no_update, no_update, "results no-chart", drawn
         config = graph_config(figures.file_stem(filters.view, filters), narrow=(look.get("width") or 1000) < 640)
@@ -100,6 +102,24 @@ def _charts(app: Dash, data: LiveData) -> None:
         config = graph_config(figures.file_stem("race", filters), narrow=(look.get("width") or 1000) < 640)
         matrix = panes.race_matrix(race.of(snapshot.df, filters, snapshot.dataset), snapshot.dataset)
         return figure, config, graph_style(figure), matrix, False, panes.RACE_FILTERS_NOTE, drawn
+
+
+def _claims(app: Dash, data: LiveData) -> None:
+    @app.callback(
+        Output(CLAIMS, "figure"), Output(CLAIMS, "config"), Output(CLAIMS, "style"), Output(CLAIMS_LIST, "children"),
+        Output(CLAIMS_AREA, "hidden"), Output(CLAIMS_DRAWN, "data"),
+        Input(URL, "search"), Input(LOOK, "data"), Input(DATA_VERSION, "data"), State(CLAIMS_DRAWN, "data"),
+    )  # fmt: skip
+    def draw_claims(search, look, version, last):
+        if look is None:
+            raise PreventUpdate
+        snapshot = data.current()
+        filters, drawn = redraw(search, look, version, last, snapshot)
+        if filters.view != "claims" or not snapshot.ok:
+            return no_update, no_update, no_update, [], True, drawn
+        figure = _figure("claims", snapshot, filters, look)
+        config = graph_config(figures.file_stem("claims", filters), narrow=(look.get("width") or 1000) < 640)
+        return figure, config, graph_style(figure), panes.claims_list(snapshot, filters), False, drawn
 
 
 def _figure(view: str, snapshot: Snapshot, filters: Filters, look: dict):

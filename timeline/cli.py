@@ -140,7 +140,8 @@ def serve(files: tuple[Path, ...], host: str, port: int, workers: int, allow_edi
               type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (repeatable); its suffix picks the format.")
 @click.option("--format", "fmt", metavar="FORMAT", help="png, svg, pdf, html or csv, for every OUT whatever its suffix.")
-@click.option("--view", default="timeline", show_default=True, help="Chart to draw: timeline, activity or race.")
+@click.option("--view", default="timeline", show_default=True,
+              help="Chart to draw: timeline, activity, race or claims.")
 @click.option("--all-views", is_flag=True, help="Write every view, named OUT's stem + _timeline, _activity, ...")
 @click.option("--width", type=click.IntRange(200, 10000), help="Width in layout pixels.  [default: 1200]")
 @click.option("--height", type=click.IntRange(150, 10000),
@@ -157,8 +158,11 @@ def serve(files: tuple[Path, ...], host: str, port: int, workers: int, allow_edi
 @click.option("--firsts", is_flag=True, help="Only world firsts.")
 @click.option("--align", default="date", show_default=True,
               help="Race view time axis: date, or start (years since each country's first satellite).")
+@click.option("--article", "articles", multiple=True, metavar="KEY", help="Claims view: only this article's claims.")
+@click.option("--verdict", "verdicts", multiple=True, metavar="VERDICT",
+              help="Claims view: only supported, partly, contradicted or unverifiable claims (repeatable).")
 def export_command(files, outputs, fmt, view, all_views, width, height, scale, theme, countries, types,
-                   statuses, start, end, search, firsts, align) -> None:  # fmt: skip
+                   statuses, start, end, search, firsts, align, articles, verdicts) -> None:  # fmt: skip
     """Write charts (PNG, SVG, PDF, HTML) or the filtered events (CSV) to files.
 
     \b
@@ -173,7 +177,7 @@ def export_command(files, outputs, fmt, view, all_views, width, height, scale, t
         loaded = load_or_fail(files)
         filters = export.filters_from_options(
             loaded.dataset, countries=countries, types=types, statuses=statuses, start=start, end=end,
-            search=search, firsts=firsts, align=align,
+            search=search, firsts=firsts, align=align, articles=articles, verdicts=verdicts,
         )  # fmt: skip
         written = export.export(loaded, filters, wanted, width=width, height=height, scale=scale, theme=theme)
     except export.UsageProblem as exc:
@@ -182,6 +186,31 @@ def export_command(files, outputs, fmt, view, all_views, width, height, scale, t
         raise click.ClickException(str(exc)) from None
     for path in written:
         click.echo(f"wrote {path}")
+
+
+@main.command("claims")
+@FILES
+@click.option("--article", "articles", multiple=True, metavar="KEY", help="Only this article's claims (repeatable).")
+@click.option("--verdict", "verdicts", multiple=True, metavar="VERDICT",
+              help="Only supported, partly, contradicted or unverifiable claims (repeatable).")
+@click.option("--format", "fmt", default="text", show_default=True, type=click.Choice(["text", "md", "csv"]),
+              help="A table for the terminal, Markdown, or CSV.")
+def claims_command(files, articles, verdicts, fmt) -> None:
+    """Print what the articles claim, judged against the record: a fact-check table.
+
+    \b
+    timeline claims
+    timeline claims --article mao-space-race --format md > fact-check.md
+    timeline claims --verdict contradicted --format csv
+    """
+    from . import claims, export, frame  # pandas loads only for this command
+
+    loaded = load_or_fail(files)
+    try:
+        filters = export.filters_from_options(loaded.dataset, articles=articles, verdicts=verdicts)
+    except export.UsageProblem as exc:
+        raise click.BadParameter(str(exc), param_hint=f"'{exc.option}'") from None
+    click.echo(claims.render(frame.to_frame(loaded.dataset), filters, loaded.dataset, fmt), nl=False)
 
 
 def _pairs(ctx, param, values: tuple[str, ...]) -> dict[str, str]:

@@ -26,10 +26,10 @@ from typing import Iterable, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import figures, frame, store, tables
+from . import claims, figures, frame, store, tables
 from .dates import PartialDate
 from .frame import Filters
-from .models import STATUSES, Dataset, unknown_message
+from .models import STATUSES, VERDICTS, Dataset, unknown_message
 
 IMAGE_FORMATS = ("png", "svg", "pdf")
 FORMATS = (*IMAGE_FORMATS, "html", "csv")
@@ -138,7 +138,8 @@ def targets(outputs: Sequence[Path], *, fmt: str | None = None, view: str = "tim
 
 def filters_from_options(dataset: Dataset, *, countries: Iterable[str] = (), types: Iterable[str] = (),
                          statuses: Iterable[str] = (), start: str | None = None, end: str | None = None,
-                         search: str = "", firsts: bool = False, align: str = "date") -> Filters:  # fmt: skip
+                         search: str = "", firsts: bool = False, align: str = "date",
+                         articles: Iterable[str] = (), verdicts: Iterable[str] = ()) -> Filters:  # fmt: skip
     """The CLI's filter options as ``Filters``, read by the same ``Filters.from_query`` as the URL.
 
     Where the URL drops an unknown value with a note (a shared link should still open), the CLI
@@ -150,6 +151,8 @@ def filters_from_options(dataset: Dataset, *, countries: Iterable[str] = (), typ
         ("--country", "country", countries, dataset.countries),
         ("--type", "type", types, dataset.types),
         ("--status", "status", statuses, STATUSES),
+        ("--article", "article", articles, dataset.articles),
+        ("--verdict", "verdict", verdicts, VERDICTS),
     ):
         listed = [v.strip() for value in values for v in value.split(",") if v.strip()]
         for value in listed:
@@ -491,7 +494,10 @@ def export(loaded: store.Loaded, filters: Filters, wanted: Sequence[Target], *, 
     contents: dict[Path, bytes] = {}
     for t in wanted:
         if t.format == "csv":
-            contents[t.path] = tables.to_csv(df, filters).encode()  # the app's CSV download
+            if t.view == "claims":  # the fact-check table, as `timeline claims --format csv`
+                contents[t.path] = claims.render(df, filters, loaded.dataset, "csv").encode()
+            else:
+                contents[t.path] = tables.to_csv(df, filters).encode()  # the app's CSV download
         elif t.format == "html":
             title = f"{t.view.capitalize()}: {filters.describe()}"
             contents[t.path] = html_page(charts[t.view], title, theme, width, height).encode()

@@ -18,7 +18,7 @@ from typing import Callable
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import frame, race
+from . import claims, frame, race
 from .charts import (
     HOVER,
     THEMES,
@@ -66,7 +66,9 @@ def figure(
 
 def view_filters(view: str, filters: Filters) -> Filters:
     """The filters ``view`` applies (the race's own: ``race.shown_filters``)."""
-    return race.shown_filters(filters) if view == "race" else filters
+    if view == "race":
+        return race.shown_filters(filters)
+    return claims.only(filters) if view == "claims" else filters
 
 
 def file_stem(view: str, filters: Filters) -> str:
@@ -164,6 +166,7 @@ def timeline(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look)
                        "color": color, "opacity": 1, "line": {"color": color, "width": 1.6}},
         })  # fmt: skip
     data += _overlays(marks, scatter, look.theme)
+    data += _disputed(marks, claims.wrong_events(dataset), scatter)
     key = _keys(marks, filters, dataset, look.theme)
     data += key
     lane_height = 34 if look.narrow else 46
@@ -219,6 +222,7 @@ BUILDERS: dict[str, Callable[[pd.DataFrame, Filters, Dataset, Look], go.Figure]]
     "timeline": timeline,
     "activity": activity,
     "race": race.figure,
+    "claims": claims.figure,
 }
 
 
@@ -257,6 +261,22 @@ def _overlays(marks: pd.DataFrame, scatter: str, theme: Theme) -> list[dict]:
     return out
 
 
+DISPUTED = "#D55E00"
+DISPUTED_LABEL = "▼ An article got it wrong (see Claims)"
+
+
+def _disputed(marks: pd.DataFrame, wrong: set[str], scatter: str) -> list[dict]:
+    """A small vermillion ▼ just above each event some article got wrong or only partly right."""
+    picked = marks[marks["id"].isin(wrong)]
+    if picked.empty:
+        return []
+    return [{
+        "type": scatter, "mode": "markers", "name": "disputed", "showlegend": False, "hoverinfo": "skip",
+        "x": picked["x"].tolist(), "y": (picked["y"] - 0.3).tolist(), "customdata": picked["id"].tolist(),
+        "marker": {"symbol": "triangle-down", "size": 8, "color": DISPUTED, "line": {"width": 0}},
+    }]  # fmt: skip
+
+
 def _keys(marks: pd.DataFrame, filters: Filters, dataset: Dataset, theme: Theme) -> list[dict]:
     """Legend entries that explain the marks (types, status, firsts; countries when lanes are types)."""
     if filters.lanes == "type":
@@ -265,7 +285,10 @@ def _keys(marks: pd.DataFrame, filters: Filters, dataset: Dataset, theme: Theme)
     else:
         present, symbols = set(marks["type"]), type_symbols(dataset)
         out = [legend_entry(t.label, symbols[key], theme.muted) for key, t in dataset.types.items() if key in present]
-    return out + status_keys(marks["status"], bool(marks["first"].any()), theme)
+    out += status_keys(marks["status"], bool(marks["first"].any()), theme)
+    if marks["id"].isin(claims.wrong_events(dataset)).any():
+        out.append(legend_entry(DISPUTED_LABEL, "triangle-down", DISPUTED, 9))
+    return out
 
 
 def _details(marks: pd.DataFrame, dataset: Dataset, filters: Filters) -> list[str]:

@@ -15,9 +15,9 @@ from typing import Any, Iterable, Mapping
 import pandas as pd
 
 from .dates import PartialDate
-from .models import STATUSES, Dataset
+from .models import STATUSES, VERDICTS, Dataset
 
-VIEWS = ("timeline", "activity", "table", "race")
+VIEWS = ("timeline", "activity", "table", "race", "claims")
 LANES = ("country", "type")
 
 COLUMNS = (
@@ -66,6 +66,8 @@ class Filters:
     view: str = "timeline"
     lanes: str = "country"
     align: str = "date"  # race view: "date" or "start" (years since each country's first satellite)
+    articles: tuple[str, ...] = ()  # claims view: ``article`` in the URL
+    verdicts: tuple[str, ...] = ()  # claims view: ``verdict``
 
     # -- URL query ------------------------------------------------------------------------------
     @classmethod
@@ -113,6 +115,8 @@ class Filters:
             view=choice("view", VIEWS, "timeline"),
             lanes=choice("lanes", LANES, "country"),
             align=choice("align", ("date", "start"), "date"),
+            articles=listed("article", dataset.articles if dataset else None),
+            verdicts=listed("verdict", VERDICTS),
         )
         if filters.start and filters.end and filters.end.last_day < filters.start.first_day:
             notes.append(f"'to' {filters.end} is before 'from' {filters.start}: nothing can match")
@@ -132,6 +136,8 @@ class Filters:
             "view": self.view if self.view != default.view else "",
             "lanes": self.lanes if self.lanes != default.lanes else "",
             "align": self.align if self.align != default.align else "",
+            "article": ",".join(self.articles),
+            "verdict": ",".join(self.verdicts),
         }
         return {k: v for k, v in out.items() if v}
 

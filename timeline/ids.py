@@ -48,6 +48,10 @@ RACE_MATRIX = "race-matrix"
 RACE_NOTE = "race-note"  # in the filter panel: which filters the race uses
 RACE_DRAWN = "race-drawn"
 ALIGN = "align"
+CLAIMS = "claims"  # the claims view's chart: every point's customdata is its claim id
+CLAIMS_AREA = "claims-area"  # the claims chart and, under it, the articles and their claims
+CLAIMS_LIST = "claims-list"
+CLAIMS_DRAWN = "claims-drawn"
 # the filter controls, in the order of ``urlstate.control_values``
 CONTROLS = (COUNTRY, TYPE, STATUS, FROM, TO, SEARCH, FIRSTS, LANES, ALIGN)
 

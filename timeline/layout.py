@@ -43,6 +43,7 @@ def layout(snapshot: Snapshot, poll_ms: int = POLL_MS, edits_to: Path | None = N
         dcc.Store(id=CHART_DRAWN),
         dcc.Store(id=TABLE_DRAWN),
         dcc.Store(id=RACE_DRAWN),
+        dcc.Store(id=CLAIMS_DRAWN),
         dcc.Store(id=DATA_VERSION, data=snapshot.version),
         dcc.Interval(id=POLL, interval=poll_ms),
         dcc.Download(id=CSV_FILE),
@@ -72,6 +73,10 @@ def layout(snapshot: Snapshot, poll_ms: int = POLL_MS, edits_to: Path | None = N
                 html.Div(id=RACE_AREA, className="race-area", hidden=True, children=[
                     dcc.Graph(id=RACE, className="chart", config=graph_config("race"), figure=EMPTY_FIGURE),
                     html.Div(id=RACE_MATRIX, className="race-matrix"),
+                ]),
+                html.Div(id=CLAIMS_AREA, className="claims-area", hidden=True, children=[
+                    dcc.Graph(id=CLAIMS, className="chart", config=graph_config("claims"), figure=EMPTY_FIGURE),
+                    html.Div(id=CLAIMS_LIST, className="claims-list"),
                 ]),
                 html.Div(id=TABLE, className="table-area"),
             ]),

@@ -28,6 +28,8 @@ from .dates import PartialDate
 
 Status = Literal["achieved", "planned", "failed", "partial"]
 STATUSES: tuple[Status, ...] = ("achieved", "planned", "failed", "partial")
+Verdict = Literal["supported", "partly", "contradicted", "unverifiable"]
+VERDICTS: tuple[Verdict, ...] = ("supported", "partly", "contradicted", "unverifiable")
 
 # Marker symbols a type may ask for (plotly's names, without the -open/-dot variants, which the
 # charts use to show status).
@@ -144,6 +146,34 @@ class Event(_Strict):
         return (self.milestone,) if isinstance(self.milestone, str) else tuple(self.milestone)
 
 
+class Claim(_Strict):
+    """A factual statement an article makes, in the project's own words, judged against the record."""
+
+    id: Key = Field(description="Unique slug, e.g. mao-far-side-2021.")
+    article: Key = Field(description="The article that makes it: a key of the articles registry.")
+    claim: Annotated[Text, StringConstraints(max_length=400)] = Field(description="The claim, in our own neutral words.")
+    quote: Annotated[Text, StringConstraints(max_length=120)] | None = Field(
+        None, description="A few decisive words of the article, exactly as written (never more)."
+    )
+    claimed_date: PartialDate | None = Field(None, description="The date the claim asserts, if it asserts one.")
+    verdict: Verdict = Field(description="supported, partly, contradicted or unverifiable, by the sourced record.")
+    events: list[Key] = Field(default_factory=list, description="Ids of the events that decide it, deciding one first.")
+    note: Text | None = Field(None, description="What the record says; required unless the verdict is supported.")
+
+    @model_validator(mode="after")
+    def _explained(self) -> Claim:
+        problems = []
+        if self.note is None and self.verdict != "supported":
+            problems.append(("note_required", f"a note is required when the verdict is {self.verdict}: "
+                             "say what the record says", ("note",), {}))  # fmt: skip
+        if not self.events and self.verdict != "unverifiable":
+            problems.append(("events_required", f"name the events that decide a claim judged {self.verdict}",
+                             ("events",), {}))  # fmt: skip
+        if problems:
+            raise _located("Claim", problems)
+        return self
+
+
 class DataFile(_Strict):
     """One events file: registries and events. Several files merge into one ``Dataset``."""
 
@@ -157,6 +187,7 @@ class DataFile(_Strict):
     articles: dict[Key, Article] = Field(default_factory=dict, description="Source articles: key -> {title, author?, published?, url?}.")
     milestones: dict[Key, Milestone] = Field(default_factory=dict, description="Programme milestones for the race view: key -> {label, order, definition}.")
     events: list[Event] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list, description="What the articles claim, checked against the record.")
 
 
 class Dataset(DataFile):
@@ -195,6 +226,25 @@ class Dataset(DataFile):
                         continue
                     loc = ("events", i, field) if isinstance(value, str) else ("events", i, field, j)
                     yield ("unknown_" + noun, unknown_message(noun, code, registry), loc, {})
+        yield from self._claim_problems(first_index)
+
+    def _claim_problems(self, events: dict[str, int]):
+        """Each claim's id is unique, its article is registered and its events exist."""
+        seen: dict[str, int] = {}
+        for i, claim in enumerate(self.claims):
+            if claim.id is None:  # an invalid claim standing in for its references only
+                pass
+            elif claim.id in seen:
+                yield ("duplicate_id", f"duplicate claim id {claim.id!r}", ("claims", i, "id"),
+                       {"first": ("claims", seen[claim.id], "id")})  # fmt: skip
+            else:
+                seen[claim.id] = i
+            if claim.article and claim.article not in self.articles:
+                yield ("unknown_article", unknown_message("article", claim.article, self.articles),
+                       ("claims", i, "article"), {})  # fmt: skip
+            for j, event in enumerate(claim.events or ()):
+                if event not in events:
+                    yield ("unknown_event", unknown_message("event", event, list(events)), ("claims", i, "events", j), {})
 
     def warnings(self) -> list[tuple[tuple[Any, ...], str]]:
         """Doubtful but valid data: a country reaching one milestone twice."""

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from dash import html
 
-from . import frame, race, tables
+from . import claims, frame, race, tables
 from .frame import Filters
 from .ids import OPEN_EVENT, PAGE_TO, RACE_CELL, SORT_BY
+from .models import VERDICTS
 from .live import Snapshot
 from .models import Dataset
 from .urlstate import write_url
@@ -43,6 +44,7 @@ def details(snapshot: Snapshot, event_id: str) -> list:
         html.Ul([html.Li(external_link(title, url)) for title, url in sources]),
         html.H3("Mentioned in"),
         html.Ul([html.Li(article_line(a)) for a in articles]) if articles else html.P("No articles.", className="hint"),
+        *claims_about(dataset, event_id),
     ]  # fmt: skip
 
 
@@ -176,3 +178,88 @@ def view_tabs(views: tuple[str, ...], filters: Filters, event: str, label) -> tu
 def link_notes(notes: list[str]) -> list:
     """What the link asked for that was ignored (an unknown country, a bad date, ...)."""
     return [html.P("Link note: " + "; ".join(notes))] if notes else []
+
+
+# --- the claims view --------------------------------------------------------------------------
+
+CLAIMS_HINT = (
+    "Each factual claim of the articles, in our words, judged against the sourced record; opinions "
+    "are not judged. The chart sets each dated claim against the record's date; click a point, or an "
+    "event under a claim, for the event and its sources."
+)
+
+
+def verdict_badge(verdict: str) -> html.Span:
+    """The verdict as an icon, a word and a colour: readable without the colour."""
+    style = claims.VERDICT[verdict]
+    return html.Span(className=f"verdict verdict-{verdict}", children=[
+        html.Span(style.icon, className="verdict-icon", **{"aria-hidden": "true"}), style.word,
+    ])  # fmt: skip
+
+
+def claims_list(snapshot: Snapshot, filters: Filters) -> list:
+    """Per article: its title, author, date and link; then its claims in article order, each with
+    its verdict, the claim, what the record says and the events that decide it."""
+    dataset = snapshot.dataset
+    found = claims.rows(snapshot.df, filters, dataset)
+    sections = []
+    for key, article in dataset.articles.items():
+        mine = [r for r in found if r.claim.article == key]
+        if not mine:
+            continue
+        items = [html.Li(id=f"claim-{r.claim.id}", className=f"claim verdict-{r.claim.verdict}", children=[
+            verdict_badge(r.claim.verdict),
+            html.P(r.claim.claim, className="claim-text"),
+            html.P(["The article: ", html.Q(r.claim.quote)], className="claim-quote") if r.claim.quote else None,
+            html.P(["The record: ", r.claim.note], className="claim-note") if r.claim.note else None,
+            html.P(className="claim-events", children=["Events: ", *_joined([
+                html.Button(f"{title} ({when})", id={"type": OPEN_EVENT, "id": event_id}, className="link-button")
+                for event_id, title, when in r.events
+            ])]) if r.events else None,
+        ]) for r in mine]  # fmt: skip
+        sections.append(html.Section(className="article", children=[
+            html.H2(article_line(article), className="article-title"),
+            html.Ol(items, className="claims"),
+        ]))  # fmt: skip
+    if not sections:
+        sections = [html.P("No claims match these filters.", className="hint")]
+    return [html.P(CLAIMS_HINT, className="race-hint"), claims_filters(dataset, filters), *sections]
+
+
+def claims_filters(dataset: Dataset, filters: Filters) -> html.Nav:
+    """Links that filter the claims by article and by verdict (``article=``, ``verdict=``)."""
+
+    def link(label, changes: dict, current: bool) -> html.Li:
+        href = write_url(filters.replace(**changes)) or "?"
+        return html.Li(html.A(label, href=href, className="chip current" if current else "chip",
+                              **({"aria-current": "true"} if current else {})))  # fmt: skip
+
+    articles = [link("Both articles", {"articles": ()}, not filters.articles)] + [
+        link(a.title, {"articles": (key,)}, filters.articles == (key,)) for key, a in dataset.articles.items()
+    ]
+    verdicts = [link("Every verdict", {"verdicts": ()}, not filters.verdicts)] + [
+        link([claims.VERDICT[v].icon, " ", claims.VERDICT[v].word], {"verdicts": (v,)}, filters.verdicts == (v,))
+        for v in VERDICTS if any(c.verdict == v for c in dataset.claims)
+    ]  # fmt: skip
+    return html.Nav(className="claims-filters", **{"aria-label": "Filter the claims"}, children=[
+        html.Ul(articles, className="chips"), html.Ul(verdicts, className="chips"),
+    ])  # fmt: skip
+
+
+def claims_about(dataset: Dataset, event_id: str) -> list:
+    """The details' section on what the articles claim about this event, with the verdicts."""
+    found = claims.about(dataset, event_id)
+    if not found:
+        return []
+    return [html.H3("Claims about it"), html.Ul(className="claims-about", children=[
+        html.Li([verdict_badge(c.verdict), " ", c.claim, html.Span(f" ({dataset.articles[c.article].title})",
+                                                                      className="hint-inline")])
+        for c in found
+    ])]  # fmt: skip
+
+
+def _joined(parts: list) -> list:
+    out: list = []
+    for i, part in enumerate(parts):
+        out += [", "] * bool(i) + [part]
+    return out

@@ -16,13 +16,22 @@ from .frame import Filters
 
 CSV_COLUMNS = ("id", "date", "end", "title", "countries", "type", "status", "first", "sources")
 SORT_KEYS = ("date", "title", "countries", "type", "status")
+# A cell a spreadsheet would read as a formula (OWASP "CSV injection"): =, +, -, @, tab, return.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: object) -> str:
+    """``value`` as a CSV cell that no spreadsheet runs: a leading formula character gets a ``'``."""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def to_csv(df: pd.DataFrame, filters: Filters) -> str:
     """The events ``filters`` keep, in date order, as CSV text (``CSV_COLUMNS``; lists space-separated).
 
     Dates keep their written precision (``1957``, ``1957-10``, ``1957-10-04``); ``first`` is
-    ``true``/``false``; ``countries`` and ``sources`` (URLs) are separated by single spaces.
+    ``true``/``false``; ``countries`` and ``sources`` (URLs) are separated by single spaces. A cell
+    that starts like a formula is prefixed with ``'`` (``csv_safe``).
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -33,7 +42,7 @@ def to_csv(df: pd.DataFrame, filters: Filters) -> str:
         record["countries"] = " ".join(record["countries"])
         record["sources"] = " ".join(record["sources"])
         record["first"] = "true" if record["first"] else "false"
-        writer.writerow(record[c] for c in CSV_COLUMNS)
+        writer.writerow(csv_safe(record[c]) for c in CSV_COLUMNS)
     return out.getvalue()
 
 

@@ -14,10 +14,10 @@ from urllib.parse import parse_qsl, urlencode
 
 from . import figures
 from .frame import VIEWS, Filters
-from .ids import CHART, DETAILS_CLOSE, OPEN_EVENT, RACE, RACE_CELL, RESET, URL
+from .ids import CHART, CLAIMS, DETAILS_CLOSE, OPEN_EVENT, RACE, RACE_CELL, RESET, URL
 from .live import Snapshot
 
-LABELS = {"timeline": "Timeline", "activity": "Activity", "table": "Table", "race": "Race"}
+LABELS = {"timeline": "Timeline", "activity": "Activity", "table": "Table", "race": "Race", "claims": "Claims"}
 
 
 def app_views() -> tuple[str, ...]:
@@ -78,6 +78,16 @@ def clicked_event(click: dict | None, snapshot: Snapshot) -> str:
     return value if isinstance(value, str) and snapshot.has(value) else ""
 
 
+def claim_event(click: dict | None, snapshot: Snapshot) -> str:
+    """The first deciding event of the claim a click on the claims chart names (its customdata)."""
+    try:
+        claim_id = click["points"][0]["customdata"]
+    except (TypeError, KeyError, IndexError):
+        return ""
+    claim = next((c for c in snapshot.dataset.claims if c.id == claim_id), None) if snapshot.ok else None
+    return next((e for e in claim.events if snapshot.has(e)), "") if claim else ""
+
+
 @dataclass(frozen=True)
 class Step:
     """What a change does: the new URL query (``None``: keep it) and the controls' new values
@@ -104,6 +114,8 @@ def next_url(trigger: Any, value: Any, search: str | None, values: Sequence, sna
         controls = control_values(new)
     elif trigger in (CHART, RACE):
         new_event = clicked_event(value, snapshot) or event
+    elif trigger == CLAIMS:  # a claim's point opens the event that decides it
+        new_event = claim_event(value, snapshot) or event
     elif trigger == DETAILS_CLOSE:
         new_event = ""
     elif isinstance(trigger, dict) and trigger.get("type") in (OPEN_EVENT, RACE_CELL):
