@@ -30,8 +30,6 @@ import functools
 import itertools
 import os
 import re
-import stat
-import tempfile
 import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -41,7 +39,7 @@ from urllib.parse import urlsplit
 import yaml.resolver
 from pydantic import TypeAdapter, ValidationError
 
-from . import store, yamlsource
+from . import files, store, yamlsource
 from .dates import PATTERN as DATE_PATTERN
 from .dates import PartialDate
 from .models import Dataset, Event, Source, unknown_message
@@ -485,19 +483,13 @@ def write_checked(
     ``WriteError``.
     """
     text, starts = apply(layout, edits)
-    folder = path.parent
-    for orphan in folder.glob(f".{path.name}.*.tmp"):  # left by a crashed writer: we hold the lock
+    for orphan in path.parent.glob(f".{path.name}.*.tmp"):  # left by a crashed writer: we hold the lock
         orphan.unlink(missing_ok=True)
-    tmp = None
-    try:
-        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-        tmp = Path(name)
-        with os.fdopen(fd, "wb") as f:
-            f.write(text.encode("utf-8"))
-            f.flush()
-            os.fsync(f.fileno())
-            _copy_permissions(path, f.fileno())
+    checked: list[tuple[Path, store.Loaded]] = []
+
+    def check(tmp: Path) -> None:
         loaded = store.load([tmp])
+        checked.append((tmp, loaded))
         if loaded.errors or problems:
             found = [_relocate(p, label, tmp, edits, starts) for p in loaded.errors]
             if path.exists() and any(isinstance(p, store.Problem) for p in found):
@@ -506,13 +498,12 @@ def write_checked(
             raise DataError(label, [*problems, *found])
         if os.environ.get(FAULT_ENV) == "crash":
             os._exit(CRASH_EXIT)
-        os.replace(tmp, path)
-        _fsync_folder(folder)
+
+    try:
+        files.write_atomic(path, text, check=check)
     except OSError as exc:
         raise WriteError(label, exc) from None
-    finally:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)  # after a rename there is nothing left to remove
+    tmp, loaded = checked[0]
     return Written(starts, tuple(replace(w, path=label, message=w.message.replace(str(tmp), label))
                                  for w in loaded.warnings))  # fmt: skip
 
@@ -532,30 +523,6 @@ def _relocate(problem: store.Problem, label: str, tmp: Path, edits: Sequence[Edi
     name = missing.group(1) if missing else name
     message = re.sub(r"^events\[\d+\](\.|: )", "", message)
     return FieldError(name, f"{edit.origin}: {message}" if edit.origin else message)
-
-
-def _copy_permissions(path: Path, fd: int) -> None:
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:  # a new file: what open() would give it
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)
-        return
-    os.fchmod(fd, stat.S_IMODE(st.st_mode))
-    with contextlib.suppress(PermissionError):
-        if (st.st_uid, st.st_gid) != (os.getuid(), os.getgid()):
-            os.fchown(fd, st.st_uid, st.st_gid)
-
-
-def _fsync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover - some file systems cannot sync a folder
-        pass
-    finally:
-        os.close(fd)
 
 
 # --- adding one event ------------------------------------------------------------------------

@@ -18,7 +18,6 @@ import html
 import logging
 import os
 import re
-import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -26,7 +25,7 @@ from typing import Iterable, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import figures, frame, store, tables
+from . import figures, files, frame, store, tables
 from .dates import PartialDate
 from .frame import Filters
 from .models import STATUSES, Dataset, unknown_message
@@ -462,25 +461,6 @@ def _quiet(loop: asyncio.AbstractEventLoop, context: dict) -> None:
     log.debug("after the export stopped: %s", context.get("exception") or context.get("message"))
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def export(loaded: store.Loaded, filters: Filters, wanted: Sequence[Target], *, width: int | None = None,
            height: int | None = None, scale: float = DEFAULT_SCALE,
            theme: str = "light") -> list[Path]:  # fmt: skip
@@ -505,7 +485,7 @@ def export(loaded: store.Loaded, filters: Filters, wanted: Sequence[Target], *, 
             contents.update(zip((t.path for t in images), browser.render(renders)))
     for t in wanted:
         try:
-            write_atomic(t.path, contents[t.path])
+            files.write_atomic(t.path, contents[t.path])
         except OSError as exc:
             raise ExportFailed(f"cannot write {t.path}: {exc.strerror or exc}") from None
     return [t.path for t in wanted]
