@@ -15,31 +15,16 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from . import cache, models
 from .models import DataFile, Dataset, Event
+from .problems import Problem, Severity, data_path, dotted
 from .yamlsource import NotFast, Positions, fast_load, fast_split, parse
 
 REGISTRIES = ("countries", "types", "articles", "milestones")
-TOP_KEYS = (*REGISTRIES, "events")
-
-
-@dataclass(frozen=True, order=True, slots=True)
-class Problem:
-    """One located message about a file."""
-
-    path: str
-    line: int
-    col: int
-    message: str
-    warning: bool = False
-
-    def __str__(self) -> str:
-        kind = "warning: " if self.warning else ""
-        return f"{self.path}:{self.line}:{self.col}: {kind}{self.message}"
 
 
 @dataclass(frozen=True)
@@ -219,7 +204,7 @@ def _parse_file(label: str, text: str) -> tuple[_File | None, list[Problem]]:
         registries = {name: getattr(model, name) for name in REGISTRIES}
         return _File(label, text, model, list(enumerate(model.events)), registries), []
     parsed = parse(text)
-    problems = [Problem(label, p.line, p.col, p.message) for p in parsed.problems]
+    problems = [dataclasses.replace(p, path=label) for p in parsed.problems]
     if parsed.data is None and not parsed.problems:
         message = "the file is empty; expected a mapping with 'countries', 'types' and 'events'"
         return None, [Problem(label, 1, 1, message)]
@@ -326,10 +311,10 @@ def _merge(files: list[_File]) -> tuple[Dataset | None, list[Problem], list[Prob
             return f, ("events", index, *loc[2:])
         return files[0], loc
 
-    def located(loc: tuple, message: str, warning: bool = False) -> Problem:
+    def located(loc: tuple, message: str, severity: Severity = "error") -> Problem:
         f, local = place(loc)
         line, col, _ = f.positions.locate(local)
-        return Problem(f.label, line, col, message, warning)
+        return Problem(f.label, line, col, message, severity)
 
     errors: list[Problem] = []
     dataset = None
@@ -337,7 +322,7 @@ def _merge(files: list[_File]) -> tuple[Dataset | None, list[Problem], list[Prob
         dataset = Dataset(**registries, events=events)
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
-            message = f"{_dotted(place(err['loc'])[1])}: {err['msg']}"
+            message = f"{dotted(place(err['loc'])[1])}: {err['msg']}"
             first = (err.get("ctx") or {}).get("first")
             if first:
                 other = located(first, "")
@@ -345,7 +330,7 @@ def _merge(files: list[_File]) -> tuple[Dataset | None, list[Problem], list[Prob
             errors.append(located(err["loc"], message))
     warnings = []
     if dataset is not None and not any(f.model is None for f in files):
-        warnings = [located(loc, f"{_dotted(place(loc)[1])}: {msg}", True) for loc, msg in dataset.warnings()]
+        warnings = [located(loc, f"{dotted(place(loc)[1])}: {msg}", "warning") for loc, msg in dataset.warnings()]
     return dataset, errors, warnings
 
 
@@ -362,33 +347,6 @@ def _kind(value: Any) -> str:
     return kind
 
 
-def _dotted(loc: Iterable[Any]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top)"
-
-
-def _data_path(loc: tuple, data: Any) -> tuple[tuple, bool]:
-    """Drop pydantic's union-branch names from ``loc``; say whether it ends at a dict key."""
-    path: list[Any] = []
-    node = data
-    for part in loc:
-        if part == "[key]":
-            return tuple(path), True
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            node = node[part]
-        elif isinstance(node, dict) and not isinstance(part, int):
-            path.append(part)  # a missing or unknown key: keep it, it names the field
-            return tuple(path), False
-        else:
-            continue  # a union branch such as 'str' or 'list[...]'
-        path.append(part)
-    return tuple(path), False
-
-
 def _model_at(path: tuple) -> type[BaseModel] | None:
     """The model that validates the mapping at ``path`` (for suggesting field names)."""
     if not path:
@@ -403,19 +361,19 @@ def _model_at(path: tuple) -> type[BaseModel] | None:
 def _from_validation(exc: ValidationError, label: str, positions: Positions, data: Any) -> list[Problem]:
     problems: dict[tuple[int, int], Problem] = {}
     for err in exc.errors(include_url=False):
-        path, at_key = _data_path(err["loc"], data)
+        path, at_key = data_path(err["loc"], data)
         kind = err["type"]
         if kind == "missing":
             where = positions.locate(path[:-1])
-            message = f"{_dotted(path[:-1])}: missing required field {path[-1]!r}"
+            message = f"{dotted(path[:-1])}: missing required field {path[-1]!r}"
         elif kind == "extra_forbidden":
             where = positions.locate(path, key=True)
             model = _model_at(path[:-1])
             known = list(model.model_fields) if model else []
-            message = f"{_dotted(path[:-1])}: {models.unknown_message('field', str(path[-1]), known)}"
+            message = f"{dotted(path[:-1])}: {models.unknown_message('field', str(path[-1]), known)}"
         else:
             where = positions.locate(path, key=at_key)
-            what = f"key {path[-1]!r}" if at_key else _dotted(path)
+            what = f"key {path[-1]!r}" if at_key else dotted(path)
             message = f"{what}: {_friendly(err, at_key)}"
         line, col, _ = where
         problems.setdefault((line, col), Problem(label, line, col, message))
