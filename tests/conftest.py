@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from .fixtures import FORM_FIXTURE
+
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = ROOT / "events.yaml"
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -44,6 +46,14 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+@pytest.fixture
+def events_file(tmp_path) -> Path:
+    """FORM_FIXTURE as ``tmp_path/events.yaml`` (the form's tests add to it)."""
+    path = tmp_path / "events.yaml"
+    path.write_text(FORM_FIXTURE, encoding="utf-8")
+    return path
 
 
 def pytest_configure(config):

@@ -16,7 +16,7 @@ from timeline.dates import PartialDate
 from timeline.frame import Filters
 from timeline.live import LiveData
 
-from .test_figures import FIXTURE
+from .fixtures import FIXTURE
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from selenium.webdriver.common.keys import Keys
 from timeline.app import create_app
 
 from .conftest import EVENTS
-from .test_figures import FIXTURE
+from .fixtures import FIXTURE
 
 pytestmark = pytest.mark.browser
 

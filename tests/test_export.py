@@ -153,7 +153,7 @@ def test_a_filtered_png_differs_from_the_unfiltered_one(unfiltered, filtered_png
 
 @pytest.mark.export
 def test_the_race_view_exports_like_any_other_view(chromium, tmp_path):
-    from .test_race import write_fixture
+    from .fixtures import write_fixture
 
     data, png, page = write_fixture(tmp_path), tmp_path / "race.png", tmp_path / "race.html"
     result = invoke(data, "-o", png, "-o", page, "--view", "race", "--country", "SU,US", "--align", "start", *SIZE)

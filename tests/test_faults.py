@@ -29,9 +29,8 @@ import pytest
 from timeline import edit, live, store
 from timeline.live import LiveData
 
-from .test_add import EXPLORER
+from .fixtures import EXPLORER, FIXTURE
 from .test_app_browser import until
-from .test_figures import FIXTURE
 from .test_server import get, load
 
 EVERY = {"sputnik-1", "vanguard-tv3", "dongfanghong-1", "zarya", "crewed-cn-2030"}

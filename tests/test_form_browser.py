@@ -14,7 +14,7 @@ from timeline import form
 from timeline.app import create_app
 
 from .test_app_browser import choose, query, until, wait_plotted
-from .test_form import VOSTOK, VOSTOK_LINES, added_lines, events_file  # noqa: F401 (a fixture)
+from .fixtures import VOSTOK, VOSTOK_LINES, added_lines
 
 pytestmark = pytest.mark.browser
 

@@ -26,7 +26,7 @@ from timeline.cli import main
 from timeline.live import LiveData
 
 from .conftest import ROOT
-from .test_figures import FIXTURE
+from .fixtures import FIXTURE
 
 
 def _bench_load():

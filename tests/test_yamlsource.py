@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from timeline import yamlsource
 from timeline.yamlsource import NotFast, fast_load, fast_split, parse
 
-from .test_validate import CASES, GOOD
+from .fixtures import CASES, GOOD
 
 
 def agree(text: str) -> None:
