@@ -5,8 +5,10 @@ conftest.py).
 from __future__ import annotations
 
 import difflib
+import os
 import textwrap
 from pathlib import Path
+from typing import Callable
 
 # --- a small events file: the app, its figures and its faults --------------------------------------
 
@@ -61,6 +63,59 @@ events:
     description: Planned.
     sources: [{url: "https://example.org/c", title: C}]
 """
+
+
+# --- faults: what can happen to a file while it is served -------------------------------------
+
+
+def _truncate(path: Path) -> None:
+    path.write_bytes(b"")
+
+
+def _half(path: Path) -> None:
+    path.write_text(FIXTURE[: len(FIXTURE) // 2], encoding="utf-8")
+
+
+def _delete(path: Path) -> None:
+    path.unlink()
+
+
+def _folder(path: Path) -> None:
+    path.unlink()
+    path.mkdir()
+
+
+def _pipe(path: Path) -> None:
+    path.unlink()
+    os.mkfifo(path)
+
+
+def _garble(path: Path) -> None:
+    path.write_bytes(FIXTURE.encode()[:300] + b"\xff\xfe garbled \x80")
+
+
+# fault -> (what it does to the file, what the errors say)
+FAULTS: dict[str, tuple[Callable[[Path], None], str]] = {
+    "truncated": (_truncate, ":1:1: the file is empty"),
+    "half-saved": (_half, ""),
+    "deleted": (_delete, ":1:1: no such file"),
+    "replaced by a folder": (_folder, ":1:1: is a directory, expected a YAML file"),
+    "replaced by a named pipe": (_pipe, ":1:1: not a regular file (a pipe or a device); expected a YAML file"),
+    "invalid bytes": (_garble, ": not UTF-8 text: byte 0xff cannot be decoded"),
+}
+
+
+def restore(path: Path, text: str) -> None:
+    """Put a good file back, whatever the fault left at ``path``."""
+    if path.is_dir():
+        path.rmdir()
+    elif path.exists() or path.is_fifo():
+        path.unlink()
+    path.write_text(text, encoding="utf-8")
+
+
+def retitled(title: str) -> str:
+    return FIXTURE.replace("title: Zarya", f"title: {title}")
 
 
 # --- `timeline validate`: a valid file and a corpus of broken ones -----------------------------

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from timeline import live, store
 from timeline.live import LiveData
 
-from .fixtures import FIXTURE
+from .fixtures import FAULTS, FIXTURE, restore, retitled
 
 
 def test_a_snapshot_keeps_every_event_as_a_row_and_as_models_only_what_the_race_reads():
@@ -73,22 +75,59 @@ def test_several_files_are_served_as_one_dataset(fixture_events, tmp_path):
     assert snapshot.event("mir")["countries"] == ("SU",)  # the first file's registries serve the second
 
 
-def test_a_change_is_read_only_once_it_has_settled(fixture_events):
-    data = LiveData([fixture_events], settle_s=3600)
-    first = data.current()
-    fixture_events.write_text(FIXTURE.replace("title: Zarya", "title: Zarya module"), encoding="utf-8")
-    assert data.current() is first  # just written: a writer may not be done
-    old = os.stat(fixture_events).st_mtime - 7200
-    os.utime(fixture_events, (old, old))
-    assert "Zarya module" in set(data.current().df["title"])
+@pytest.mark.parametrize("fault", FAULTS)
+def test_live_data_keeps_the_last_good_data_through_a_fault_and_recovers(tmp_path, fault):
+    path = tmp_path / "events.yaml"
+    path.write_text(FIXTURE, encoding="utf-8")
+    data = LiveData([path])
+    good = data.current()
+    breaks, says = FAULTS[fault]
+    breaks(path)
+    broken = data.current()
+    assert broken.dataset is good.dataset and broken.df is good.df  # the same data, still served
+    assert broken.errors and all(str(p).startswith(f"{path}:") for p in broken.errors)
+    assert says in str(broken.errors[0])
+    assert broken.version != good.version  # the page's poll notices and shows the banner
+    restore(path, retitled("Zarya module"))
+    fixed = data.current()
+    assert fixed.ok and not fixed.errors and "Zarya module" in set(fixed.df["title"])
 
 
-def test_a_pipe_is_refused_without_being_opened(fixture_events, tmp_path):
-    pipe = tmp_path / "pipe.yaml"
-    os.mkfifo(pipe)
-    snapshot = LiveData([fixture_events, pipe]).current()
-    assert not snapshot.ok  # reading a pipe would block the server: it is never opened
-    assert [str(p) for p in snapshot.errors] == [
-        f"{pipe}:1:1: not a regular file (a pipe or a device); expected a YAML file"
-    ]
-    assert all(isinstance(p, store.Problem) for p in snapshot.errors)
+def test_a_file_written_moments_ago_is_read_once_it_settles(tmp_path):
+    path = tmp_path / "events.yaml"
+    path.write_text(FIXTURE, encoding="utf-8")
+    data = LiveData([path], settle_s=60)
+    good = data.current()  # nothing on show yet: read at once
+    partial = FIXTURE[: FIXTURE.index("  - id: zarya")]  # an editor between two writes: valid, 3 events
+    path.write_text(partial, encoding="utf-8")
+    assert data.current() is good  # changed within the settling time: not read yet
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns - 61 * 10**9))
+    assert len(data.current().df) == 3  # left alone that long, it is what the file holds
+
+
+def test_a_read_during_which_the_file_changed_is_thrown_away(tmp_path, monkeypatch):
+    path = tmp_path / "events.yaml"
+    path.write_text(FIXTURE, encoding="utf-8")
+    data = LiveData([path])
+    good = data.current()
+    real_load = store.load
+
+    def load_then_write(paths):  # a writer truncates the file just after it was read
+        loaded = real_load(paths)
+        path.write_text("countries:\n", encoding="utf-8")
+        return loaded
+
+    path.write_text(retitled("Zarya module"), encoding="utf-8")
+    monkeypatch.setattr(live.store, "load", load_then_write)
+    assert data.current() is good  # what was read no longer matches the file: not adopted
+    monkeypatch.setattr(live.store, "load", real_load)
+    assert "missing required field 'types'" in str(data.current().errors[0])  # the file as it now is
+
+
+def test_without_good_data_a_failed_read_is_shown_and_read_again(tmp_path):
+    path = tmp_path / "events.yaml"
+    os.mkfifo(path)
+    data = LiveData([path], settle_s=60)
+    assert not data.current().ok and "not a regular file" in str(data.current().errors[0])
+    restore(path, FIXTURE)
+    assert data.current().ok  # nothing good was on show, so no settling wait
