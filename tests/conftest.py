@@ -10,6 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from timeline import store
+
+from .fixtures import FIXTURE, FORM_FIXTURE
+
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = ROOT / "events.yaml"
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -44,6 +48,30 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+@pytest.fixture
+def fixture_events(tmp_path) -> Path:
+    """FIXTURE as ``tmp_path/events.yaml``."""
+    path = tmp_path / "events.yaml"
+    path.write_text(FIXTURE, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def fixture_dataset(fixture_events):
+    """FIXTURE's dataset."""
+    loaded = store.load([fixture_events])
+    assert loaded.ok, loaded.errors
+    return loaded.dataset
+
+
+@pytest.fixture
+def events_file(tmp_path) -> Path:
+    """FORM_FIXTURE as ``tmp_path/events.yaml`` (the form's tests add to it)."""
+    path = tmp_path / "events.yaml"
+    path.write_text(FORM_FIXTURE, encoding="utf-8")
+    return path
 
 
 def pytest_configure(config):

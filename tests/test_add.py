@@ -19,6 +19,8 @@ from hypothesis import strategies as st
 from timeline import edit, store, yamlsource
 from timeline.cli import main
 
+from .fixtures import EXPLORER
+
 # A hand-edited file with everything an add must not disturb: comments at several depths, blank
 # lines, quoting styles, a folded block scalar whose text holds a '#', block and flow mappings.
 FIXTURE = textwrap.dedent("""\
@@ -69,10 +71,6 @@ FIXTURE = textwrap.dedent("""\
           - {url: "https://en.wikipedia.org/wiki/Apollo_11", title: Apollo 11 - Wikipedia}
     # end of events
 """)
-
-EXPLORER = ["--title", "Explorer 1", "--date", "1958-02-01", "--country", "US", "--type", "satellite",
-            "--source", "https://en.wikipedia.org/wiki/Explorer_1"]  # fmt: skip
-
 
 @pytest.fixture
 def events(tmp_path: Path) -> Path:

@@ -1,54 +1,21 @@
-"""The app's parts without a browser: hot-reload cache, details, CSV and table rows, WSGI, serve."""
+"""The app's parts without a browser: details, WSGI, serve."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import socket
 
 import pytest
 
-from timeline import frame, live, store, tables
+from timeline import live
 from timeline.app import create_app
-from timeline.panes import details
 from timeline.cli import main
-from timeline.dates import PartialDate
-from timeline.frame import Filters
-from timeline.live import LiveData
-
-from .test_figures import FIXTURE
+from timeline.panes import details
 
 
 @pytest.fixture
-def events_file(tmp_path):
-    path = tmp_path / "events.yaml"
-    path.write_text(FIXTURE, encoding="utf-8")
-    return path
-
-
-@pytest.fixture
-def dataset(events_file):
-    loaded = store.load([events_file])
-    assert loaded.ok
-    return loaded.dataset
-
-
-@pytest.fixture
-def snapshot(dataset):
-    return live.snapshot(dataset, "v1")
-
-
-def test_a_snapshot_keeps_every_event_as_a_row_and_as_models_only_what_the_race_reads():
-    dataset = store.load([store.bundled_path()]).dataset
-    snapshot = live.snapshot(dataset, "v1")
-    assert sorted(snapshot.df["id"]) == sorted(e.id for e in dataset.events)
-    race_events = [e.id for e in dataset.events if e.milestone]
-    assert 0 < len(race_events) < len(dataset.events)
-    assert [e.id for e in snapshot.dataset.events] == race_events
-    assert snapshot.dataset.countries == dataset.countries and snapshot.dataset.milestones == dataset.milestones
-    assert snapshot.has("sputnik-1") and not snapshot.has("nope")
-    assert snapshot.event("sputnik-1")["first"] is True
+def snapshot(fixture_dataset):
+    return live.snapshot(fixture_dataset, "v1")
 
 
 def test_details_are_plain_text_with_safe_links(snapshot):
@@ -56,53 +23,6 @@ def test_details_are_plain_text_with_safe_links(snapshot):
     assert "Vanguard <b>TV3</b> & co" in panel  # a text child: React renders it as text
     assert '"rel": "noopener noreferrer"' in panel and '"target": "_blank"' in panel
     assert "Dec 1957" in panel and "Failed" in panel
-
-
-def test_live_data_reloads_on_change_keeps_the_last_good_data_and_recovers(events_file):
-    live = LiveData([events_file])
-    first = live.current()
-    assert first.ok and not first.errors and len(first.df) == 5
-    assert live.current() is first  # unchanged files are not read again
-    events_file.write_text(FIXTURE.replace("date: 1970-04-24", "date: 1970-04-31"), encoding="utf-8")
-    broken = live.current()
-    assert broken.dataset is first.dataset and broken.version != first.version
-    assert [str(p) for p in broken.errors] == [
-        f"{events_file}:29:11: events[2].date: impossible date '1970-04-31': Apr 1970 has days 01 to 30"
-    ]
-    events_file.write_text(FIXTURE.replace("title: Zarya", "title: Zarya module"), encoding="utf-8")
-    fixed = live.current()
-    assert fixed.ok and not fixed.errors and "Zarya module" in set(fixed.df["title"])
-
-
-def test_live_data_without_a_good_read_has_errors_and_no_dataset(tmp_path):
-    snapshot = LiveData([tmp_path / "missing.yaml"]).current()
-    assert not snapshot.ok and snapshot.df is None
-    assert [str(p) for p in snapshot.errors] == [f"{tmp_path / 'missing.yaml'}:1:1: no such file"]
-
-
-def test_csv_holds_the_filtered_events(dataset):
-    df = frame.to_frame(dataset)
-    text = tables.to_csv(df, Filters(countries=("US",)))
-    rows = list(csv.DictReader(io.StringIO(text)))
-    assert list(rows[0]) == list(tables.CSV_COLUMNS)
-    assert rows == [
-        {"id": "vanguard-tv3", "date": "1957-12", "end": "", "title": "Vanguard <b>TV3</b> & co",
-         "countries": "US", "type": "satellite", "status": "failed", "first": "false",
-         "sources": "https://example.org/v"},
-        {"id": "zarya", "date": "1998-11-20", "end": "2024", "title": "Zarya", "countries": "RU US",
-         "type": "space-station", "status": "achieved", "first": "false", "sources": "https://example.org/z"},
-    ]  # fmt: skip
-
-
-def test_table_rows_sort_by_any_column(dataset):
-    df = frame.to_frame(dataset)
-    assert list(tables.sorted_rows(df, Filters())["id"]) == list(df["id"])
-    by_title = tables.sorted_rows(df, Filters(), "title", descending=True)
-    assert list(by_title["title"]) == ["Zarya", "Vanguard <b>TV3</b> & co", "Sputnik 1", "Dong Fang Hong 1",
-                                       "Chinese crewed landing"]  # fmt: skip
-    assert list(tables.sorted_rows(df, Filters(countries=("CN",)), "status")["status"]) == ["achieved", "planned"]
-    with pytest.raises(ValueError, match="cannot sort by 'sources'"):
-        tables.sorted_rows(df, Filters(), "sources")
 
 
 def test_create_app_is_a_wsgi_app_that_serves_errors_instead_of_crashing(tmp_path):
@@ -117,12 +37,12 @@ def test_create_app_is_a_wsgi_app_that_serves_errors_instead_of_crashing(tmp_pat
     assert "cdn" not in client.get("/").get_data(as_text=True).lower()  # everything is served locally
 
 
-def test_serve_says_in_one_line_when_the_port_is_taken(runner, events_file):
+def test_serve_says_in_one_line_when_the_port_is_taken(runner, fixture_events):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = runner.invoke(main, ["serve", str(events_file), "--port", str(port)])
+        result = runner.invoke(main, ["serve", str(fixture_events), "--port", str(port)])
     assert result.exit_code == 1
     assert result.output == f"Error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
 

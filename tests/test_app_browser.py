@@ -17,7 +17,7 @@ from selenium.webdriver.common.keys import Keys
 from timeline.app import create_app
 
 from .conftest import EVENTS
-from .test_figures import FIXTURE
+from .fixtures import FIXTURE
 
 pytestmark = pytest.mark.browser
 
@@ -61,16 +61,9 @@ def query(dash_duo) -> dict[str, str]:
 
 
 @pytest.fixture
-def events_file(tmp_path) -> Path:
-    path = tmp_path / "events.yaml"
-    path.write_text(FIXTURE, encoding="utf-8")
-    return path
-
-
-@pytest.fixture
-def served(dash_duo, events_file):
+def served(dash_duo, fixture_events):
     """The app on the fixture file; ``open(query)`` loads a page of it."""
-    dash_duo.start_server(create_app([events_file], poll_ms=300))
+    dash_duo.start_server(create_app([fixture_events], poll_ms=300))
 
     def open_page(search: str = "") -> None:
         dash_duo.driver.get(dash_duo.server_url + "/" + search)
@@ -244,7 +237,7 @@ def test_activity_view_stacks_events_per_period(dash_duo, served):
     assert dash_duo.get_logs() == []
 
 
-def test_hot_reload_shows_additions_survives_a_bad_edit_and_recovers(dash_duo, served, events_file):
+def test_hot_reload_shows_additions_survives_a_bad_edit_and_recovers(dash_duo, served, fixture_events):
     served()
     wait_plotted(dash_duo, EVERY)
     addition = FIXTURE.replace("events:\n", """events:
@@ -256,18 +249,18 @@ def test_hot_reload_shows_additions_survives_a_bad_edit_and_recovers(dash_duo, s
     description: First US satellite.
     sources: [{url: "https://example.org/e1", title: E1}]
 """)
-    events_file.write_text(addition, encoding="utf-8")
+    fixture_events.write_text(addition, encoding="utf-8")
     wait_plotted(dash_duo, EVERY | {"explorer-1"})  # no reload of the page: the poll picks it up
     dash_duo.wait_for_text_to_equal("#count", "6 of 6 events")
-    events_file.write_text(addition.replace("date: 1958-02-01", "date: 1958-02-30"), encoding="utf-8")
+    fixture_events.write_text(addition.replace("date: 1958-02-01", "date: 1958-02-30"), encoding="utf-8")
     banner = until(lambda: dash_duo.find_element("#banner").text, message="the error banner")
-    assert f"{events_file}:" in banner and "Feb 1958 has days 01 to 28" in banner
+    assert f"{fixture_events}:" in banner and "Feb 1958 has days 01 to 28" in banner
     assert "last good data" in banner
     assert plotted(dash_duo) == EVERY | {"explorer-1"}
     served("?country=US")  # a page load while broken still serves the last good data
     wait_plotted(dash_duo, {"vanguard-tv3", "zarya", "explorer-1"})
     assert dash_duo.find_element("#banner").text
-    events_file.write_text(FIXTURE, encoding="utf-8")
+    fixture_events.write_text(FIXTURE, encoding="utf-8")
     until(lambda: dash_duo.find_element("#banner").text == "", message="the banner to clear")
     wait_plotted(dash_duo, {"vanguard-tv3", "zarya"})
     assert dash_duo.get_logs() == []

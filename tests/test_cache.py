@@ -7,7 +7,7 @@ import pytest
 from timeline import cache, store
 from timeline.cli import main
 
-from .test_validate import GOOD
+from .fixtures import GOOD
 
 
 @pytest.fixture

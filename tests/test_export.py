@@ -11,7 +11,6 @@ import csv
 import io
 import json
 import os
-import stat
 import subprocess
 import sys
 import unicodedata
@@ -154,7 +153,7 @@ def test_a_filtered_png_differs_from_the_unfiltered_one(unfiltered, filtered_png
 
 @pytest.mark.export
 def test_the_race_view_exports_like_any_other_view(chromium, tmp_path):
-    from .test_race import write_fixture
+    from .fixtures import write_fixture
 
     data, png, page = write_fixture(tmp_path), tmp_path / "race.png", tmp_path / "race.html"
     result = invoke(data, "-o", png, "-o", page, "--view", "race", "--country", "SU,US", "--align", "start", *SIZE)
@@ -415,19 +414,6 @@ def test_without_a_browser_images_fail_in_one_line_and_html_csv_still_work(fixtu
 
 
 # --- the library parts --------------------------------------------------------------------------
-
-
-def test_write_atomic_replaces_whole_files_only(tmp_path):
-    path = tmp_path / "out.csv"
-    export.write_atomic(path, b"first")
-    assert path.read_bytes() == b"first"
-    umask = os.umask(0)
-    os.umask(umask)
-    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask  # not mkstemp's private 0600
-    with pytest.raises(TypeError):
-        export.write_atomic(path, "not bytes")  # fails half-way through writing
-    assert path.read_bytes() == b"first"
-    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]  # no temporary file left behind
 
 
 def test_targets_name_one_file_per_view_and_take_the_format_from_the_suffix(tmp_path):

@@ -22,130 +22,17 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 import pytest
 
-from timeline import edit, live, store
-from timeline.live import LiveData
+from timeline import edit, store
 
-from .test_add import EXPLORER
+from .fixtures import EXPLORER, FAULTS, FIXTURE, restore, retitled
 from .test_app_browser import until
-from .test_figures import FIXTURE
 from .test_server import get, load
 
 EVERY = {"sputnik-1", "vanguard-tv3", "dongfanghong-1", "zarya", "crewed-cn-2030"}
-
-
-def _truncate(path: Path) -> None:
-    path.write_bytes(b"")
-
-
-def _half(path: Path) -> None:
-    path.write_text(FIXTURE[: len(FIXTURE) // 2], encoding="utf-8")
-
-
-def _delete(path: Path) -> None:
-    path.unlink()
-
-
-def _folder(path: Path) -> None:
-    path.unlink()
-    path.mkdir()
-
-
-def _pipe(path: Path) -> None:
-    path.unlink()
-    os.mkfifo(path)
-
-
-def _garble(path: Path) -> None:
-    path.write_bytes(FIXTURE.encode()[:300] + b"\xff\xfe garbled \x80")
-
-
-# fault -> (what it does to the file, what the errors say)
-FAULTS: dict[str, tuple[Callable[[Path], None], str]] = {
-    "truncated": (_truncate, ":1:1: the file is empty"),
-    "half-saved": (_half, ""),
-    "deleted": (_delete, ":1:1: no such file"),
-    "replaced by a folder": (_folder, ":1:1: is a directory, expected a YAML file"),
-    "replaced by a named pipe": (_pipe, ":1:1: not a regular file (a pipe or a device); expected a YAML file"),
-    "invalid bytes": (_garble, ": not UTF-8 text: byte 0xff cannot be decoded"),
-}
-
-
-def restore(path: Path, text: str) -> None:
-    """Put a good file back, whatever the fault left at ``path``."""
-    if path.is_dir():
-        path.rmdir()
-    elif path.exists() or path.is_fifo():
-        path.unlink()
-    path.write_text(text, encoding="utf-8")
-
-
-def retitled(title: str) -> str:
-    return FIXTURE.replace("title: Zarya", f"title: {title}")
-
-
-# --- the hot-reload cache itself -----------------------------------------------------------------
-
-
-@pytest.mark.parametrize("fault", FAULTS)
-def test_live_data_keeps_the_last_good_data_through_a_fault_and_recovers(tmp_path, fault):
-    path = tmp_path / "events.yaml"
-    path.write_text(FIXTURE, encoding="utf-8")
-    data = LiveData([path])
-    good = data.current()
-    breaks, says = FAULTS[fault]
-    breaks(path)
-    broken = data.current()
-    assert broken.dataset is good.dataset and broken.df is good.df  # the same data, still served
-    assert broken.errors and all(str(p).startswith(f"{path}:") for p in broken.errors)
-    assert says in str(broken.errors[0])
-    assert broken.version != good.version  # the page's poll notices and shows the banner
-    restore(path, retitled("Zarya module"))
-    fixed = data.current()
-    assert fixed.ok and not fixed.errors and "Zarya module" in set(fixed.df["title"])
-
-
-def test_a_file_written_moments_ago_is_read_once_it_settles(tmp_path):
-    path = tmp_path / "events.yaml"
-    path.write_text(FIXTURE, encoding="utf-8")
-    data = LiveData([path], settle_s=60)
-    good = data.current()  # nothing on show yet: read at once
-    partial = FIXTURE[: FIXTURE.index("  - id: zarya")]  # an editor between two writes: valid, 3 events
-    path.write_text(partial, encoding="utf-8")
-    assert data.current() is good  # changed within the settling time: not read yet
-    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns - 61 * 10**9))
-    assert len(data.current().df) == 3  # left alone that long, it is what the file holds
-
-
-def test_a_read_during_which_the_file_changed_is_thrown_away(tmp_path, monkeypatch):
-    path = tmp_path / "events.yaml"
-    path.write_text(FIXTURE, encoding="utf-8")
-    data = LiveData([path])
-    good = data.current()
-    real_load = store.load
-
-    def load_then_write(paths):  # a writer truncates the file just after it was read
-        loaded = real_load(paths)
-        path.write_text("countries:\n", encoding="utf-8")
-        return loaded
-
-    path.write_text(retitled("Zarya module"), encoding="utf-8")
-    monkeypatch.setattr(live.store, "load", load_then_write)
-    assert data.current() is good  # what was read no longer matches the file: not adopted
-    monkeypatch.setattr(live.store, "load", real_load)
-    assert "missing required field 'types'" in str(data.current().errors[0])  # the file as it now is
-
-
-def test_without_good_data_a_failed_read_is_shown_and_read_again(tmp_path):
-    path = tmp_path / "events.yaml"
-    os.mkfifo(path)
-    data = LiveData([path], settle_s=60)
-    assert not data.current().ok and "not a regular file" in str(data.current().errors[0])
-    restore(path, FIXTURE)
-    assert data.current().ok  # nothing good was on show, so no settling wait
 
 
 # --- the real server ---------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -13,58 +12,7 @@ from timeline.frame import Filters
 from timeline.models import STATUSES, SYMBOLS
 
 from .conftest import EVENTS
-
-FIXTURE = """\
-countries:
-  SU: {name: Soviet Union, color: "#D55E00"}
-  RU: {name: Russia}
-  US: {name: United States}
-  CN: {name: China, color: "#0072B2"}
-types:
-  satellite: {label: Satellite, symbol: circle}
-  crewed-flight: {label: Crewed flight, symbol: star}
-  space-station: {label: Space station}
-events:
-  - id: sputnik-1
-    title: Sputnik 1
-    date: 1957-10-04
-    countries: [SU]
-    type: satellite
-    first: true
-    description: First artificial satellite.
-    sources: [{url: "https://example.org/s1", title: S1}]
-  - id: vanguard-tv3
-    title: "Vanguard <b>TV3</b> & co"
-    date: 1957-12
-    countries: [US]
-    type: satellite
-    status: failed
-    description: Exploded on the pad.
-    sources: [{url: "https://example.org/v", title: V}]
-  - id: dongfanghong-1
-    title: Dong Fang Hong 1
-    date: 1970-04-24
-    countries: [CN]
-    type: satellite
-    description: First Chinese satellite.
-    sources: [{url: "https://example.org/d", title: D}]
-  - id: zarya
-    title: Zarya
-    date: 1998-11-20
-    end: 2024
-    countries: [RU, US]
-    type: space-station
-    description: First ISS module.
-    sources: [{url: "https://example.org/z", title: Z}]
-  - id: crewed-cn-2030
-    title: Chinese crewed landing
-    date: 2030
-    countries: [CN]
-    type: crewed-flight
-    status: planned
-    description: Planned.
-    sources: [{url: "https://example.org/c", title: C}]
-"""
+from .fixtures import FIXTURE
 
 
 @pytest.fixture(scope="module")
@@ -161,7 +109,6 @@ def test_status_and_firsts_change_the_marks(data):
 
 def test_every_symbol_a_mark_may_get_is_one_of_plotlys():
     import json
-    from pathlib import Path
 
     import plotly
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import difflib
 import errno
 import json
 import os
-import textwrap
 
 import pytest
 
@@ -14,78 +12,7 @@ from timeline import form, live, store
 from timeline.app import create_app
 from timeline.cli import main
 
-# Comments at several depths and blank lines between events: an add must keep every byte of them.
-FIXTURE = textwrap.dedent("""\
-    # Space events for the form's tests.
-    countries:
-      SU: {name: Soviet Union}
-      US: {name: United States}
-      CN: {name: China}
-    types:
-      satellite: {label: Satellite}
-      crewed-flight: {label: Crewed flight}
-    milestones:
-      first-satellite: {label: First satellite, order: 1, definition: A first satellite reaches orbit.}
-      first-human: {label: First human in orbit, order: 2, definition: A first citizen orbits the Earth.}
-    events:
-      # --- 1950s ---
-      - id: sputnik-1
-        title: Sputnik 1
-        date: 1957-10-04
-        countries: [SU]
-        type: satellite
-        first: true
-        milestone: first-satellite
-        description: First artificial satellite.
-        sources: [{url: "https://example.org/s1", title: S1}]
-
-      - id: explorer-1
-        title: Explorer 1
-        date: 1958-02-01
-        countries: [US]
-        type: satellite
-        description: First US satellite.
-        sources: [{url: "https://example.org/e1", title: E1}]
-      # more to come
-    """)
-
-# What a person fills in for Vostok 1, by form field, and the lines it must add.
-VOSTOK = {
-    "title": "Vostok 1", "date": "1961-04-12", "end": "", "countries": ["SU"], "type": "crewed-flight",
-    "status": "achieved", "first": ["1"], "description": "Yuri Gagarin orbited the Earth once.",
-    "url": "https://en.wikipedia.org/wiki/Vostok_1", "source_title": "",
-    "url2": "https://nssdc.gsfc.nasa.gov/nmc/spacecraft/display.action?id=1961-012A", "source_title2": "NSSDC",
-    "tags": "crewed, orbit", "milestone": ["first-human"], "id": "",
-}  # fmt: skip
-VOSTOK_LINES = [
-    "",
-    "  - id: vostok-1",
-    "    title: Vostok 1",
-    "    date: 1961-04-12",
-    "    countries: [SU]",
-    "    type: crewed-flight",
-    "    first: true",
-    "    milestone: first-human",
-    "    description: Yuri Gagarin orbited the Earth once.",
-    "    sources:",
-    '      - {url: "https://en.wikipedia.org/wiki/Vostok_1", title: Vostok 1 - en.wikipedia.org}',
-    '      - {url: "https://nssdc.gsfc.nasa.gov/nmc/spacecraft/display.action?id=1961-012A", title: NSSDC}',
-    "    tags: [crewed, orbit]",
-]
-
-
-def added_lines(before: str, after: str) -> list[str]:
-    """The lines ``after`` adds to ``before``; fails if any line of ``before`` is gone or moved."""
-    diff = list(difflib.ndiff(before.splitlines(), after.splitlines()))
-    assert [line for line in diff if line.startswith("- ")] == [], "a line of the file was changed or lost"
-    return [line[2:] for line in diff if line.startswith("+ ")]
-
-
-@pytest.fixture
-def events_file(tmp_path):
-    path = tmp_path / "events.yaml"
-    path.write_text(FIXTURE, encoding="utf-8")
-    return path
+from .fixtures import FORM_FIXTURE, VOSTOK, VOSTOK_LINES, added_lines
 
 
 @pytest.fixture
@@ -174,7 +101,7 @@ def test_an_id_taken_since_the_page_loaded_is_caught_by_add_event(events_file, s
 
 
 def test_problems_of_the_file_itself_go_to_the_summary(events_file, snapshot):
-    broken = FIXTURE.replace("date: 1958-02-01", "date: 1958-02-30")
+    broken = FORM_FIXTURE.replace("date: 1958-02-01", "date: 1958-02-30")
     events_file.write_text(broken, encoding="utf-8")
     outcome = form.submit(VOSTOK, events_file, snapshot)
     assert outcome.errors == {}

@@ -13,8 +13,8 @@ from selenium.webdriver.common.keys import Keys
 from timeline import form
 from timeline.app import create_app
 
+from .fixtures import VOSTOK, VOSTOK_LINES, added_lines
 from .test_app_browser import choose, query, until, wait_plotted
-from .test_form import VOSTOK, VOSTOK_LINES, added_lines, events_file  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.browser
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from timeline import store
 
-from .test_figures import FIXTURE
+from .fixtures import FIXTURE
 
 HANG_S = 20  # far beyond any honest input of this size: the careful parser takes ~1 ms per event
 

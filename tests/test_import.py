@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import EVENTS, ROOT, SHARED_DATA
 from timeline import edit, importer, store
 from timeline.cli import main
+
+from .conftest import EVENTS, ROOT, SHARED_DATA
 
 MAPPING = textwrap.dedent("""\
     encoding: utf-8

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from timeline import charts, figures, frame, race, store
@@ -11,82 +9,9 @@ from timeline.dates import PartialDate
 from timeline.frame import Filters
 
 from .conftest import EVENTS
-
-FIXTURE = """\
-countries:
-  SU: {name: Soviet Union, color: "#D55E00"}
-  RU: {name: Russia}
-  US: {name: United States, color: "#0072B2"}
-  CN: {name: China, color: "#CC0000"}
-  ESA: {name: European Space Agency}
-types:
-  satellite: {label: Satellite}
-  crewed-flight: {label: Crewed flight}
-  lunar-mission: {label: Lunar mission}
-  space-station: {label: Space station}
-milestones:
-  first-space-station: {label: First space station, order: 4, definition: Reached when the event says so.}
-  first-satellite: {label: First satellite, order: 1, definition: Reached when the event says so.}
-  first-human-in-space: {label: First human in space, order: 2, definition: Reached when the event says so.}
-  first-lunar-flyby-or-impact: {label: First lunar flyby or impact, order: 3, definition: Reached when the event says so.}
-events:
-  - {id: sputnik-1, title: Sputnik 1, date: 1957-10-04, countries: [SU], type: satellite, first: true,
-     milestone: first-satellite, description: S., sources: [{url: "https://example.org/s", title: S}]}
-  - {id: vanguard-tv3, title: Vanguard TV3, date: 1957-12, countries: [US], type: satellite, status: failed,
-     milestone: first-satellite, description: V., sources: [{url: "https://example.org/v", title: V}]}
-  - {id: explorer-1, title: Explorer 1, date: 1958-02-01, countries: [US], type: satellite,
-     milestone: first-satellite, description: E., sources: [{url: "https://example.org/e", title: E}]}
-  - {id: luna-1, title: Luna 1, date: 1959-01-04, countries: [SU], type: lunar-mission, status: partial,
-     first: true, milestone: first-lunar-flyby-or-impact, description: L1., sources: [{url: "https://example.org/l1", title: L1}]}
-  - {id: pioneer-4, title: Pioneer 4, date: 1959-03-04, countries: [US], type: lunar-mission, status: partial,
-     milestone: first-lunar-flyby-or-impact, description: P., sources: [{url: "https://example.org/p", title: P}]}
-  - {id: luna-2, title: Luna 2, date: 1959-09-13, countries: [SU], type: lunar-mission, first: true,
-     milestone: first-lunar-flyby-or-impact, description: L2., sources: [{url: "https://example.org/l2", title: L2}]}
-  - {id: vostok-1, title: Vostok 1, date: 1961-04-12, countries: [SU], type: crewed-flight, first: true,
-     milestone: first-human-in-space, description: G., sources: [{url: "https://example.org/g", title: G}]}
-  - {id: dong-fang-hong-1, title: Dong Fang Hong 1, date: 1970-04-24, countries: [CN], type: satellite,
-     milestone: first-satellite, description: D., sources: [{url: "https://example.org/d", title: D}]}
-  - {id: salyut-1, title: Salyut 1, date: 1971-04-19, countries: [SU], type: space-station, first: true,
-     milestone: first-space-station, description: Sa., sources: [{url: "https://example.org/sa", title: Sa}]}
-  - {id: skylab, title: Skylab, date: 1973-05-14, countries: [US], type: space-station,
-     milestone: first-space-station, description: Sk., sources: [{url: "https://example.org/sk", title: Sk}]}
-  - {id: zarya, title: Zarya, date: 1998-11-20, countries: [RU, US], type: space-station,
-     milestone: first-space-station, description: Z., sources: [{url: "https://example.org/z", title: Z}]}
-  - {id: smart-1, title: SMART-1, date: 2004-11, countries: [ESA], type: lunar-mission,
-     milestone: first-lunar-flyby-or-impact, description: Sm., sources: [{url: "https://example.org/sm", title: Sm}]}
-  - {id: tiangong-1, title: Tiangong-1, date: 2011-09-29, countries: [CN], type: space-station,
-     milestone: first-space-station, description: T., sources: [{url: "https://example.org/t", title: T}]}
-  - {id: cn-station-plan, title: Chinese station (planned), date: 2030, countries: [CN], type: space-station,
-     status: planned, milestone: first-space-station, description: Tp., sources: [{url: "https://example.org/tp", title: Tp}]}
-  - {id: cn-crew-plan, title: Chinese crew (planned), date: 2031, countries: [CN], type: crewed-flight,
-     status: planned, milestone: first-human-in-space, description: Cp., sources: [{url: "https://example.org/cp", title: Cp}]}
-"""
+from .fixtures import EVERYTHING, RACE_FIXTURE, write_fixture
 
 ROWS = ("first-satellite", "first-human-in-space", "first-lunar-flyby-or-impact", "first-space-station")
-# (milestone, country) -> event id: what the race of every country shows
-EVERYTHING = {
-    ("first-satellite", "SU"): "sputnik-1",
-    ("first-satellite", "US"): "explorer-1",  # Vanguard TV3 failed: failures never count
-    ("first-satellite", "CN"): "dong-fang-hong-1",
-    ("first-human-in-space", "SU"): "vostok-1",
-    ("first-human-in-space", "CN"): "cn-crew-plan",  # not reached: the plan shows
-    ("first-lunar-flyby-or-impact", "SU"): "luna-1",  # partial, earlier than Luna 2
-    ("first-lunar-flyby-or-impact", "US"): "pioneer-4",
-    ("first-lunar-flyby-or-impact", "ESA"): "smart-1",
-    ("first-space-station", "SU"): "salyut-1",
-    ("first-space-station", "RU"): "zarya",  # a joint event counts for each of its countries
-    ("first-space-station", "US"): "skylab",  # ... but the US reached it earlier
-    ("first-space-station", "CN"): "tiangong-1",  # reached: the 2030 plan does not show
-}
-
-
-def write_fixture(folder: Path) -> Path:
-    """FIXTURE as ``folder/events.yaml`` (the browser and export tests of the race use it too)."""
-    path = folder / "events.yaml"
-    path.write_text(FIXTURE, encoding="utf-8")
-    return path
-
-
 @pytest.fixture(scope="module")
 def data(tmp_path_factory):
     """The fixture as ``frame.to_frame``'s table, and its dataset."""
@@ -127,7 +52,7 @@ def test_world_firsts_are_the_earliest_reach_anywhere_marked_first(data):
 
 
 def test_a_joint_event_counts_for_each_of_its_countries_even_as_a_world_first(tmp_path):
-    joint = FIXTURE.replace("{id: salyut-1, title: Salyut 1, date: 1971-04-19, countries: [SU]",
+    joint = RACE_FIXTURE.replace("{id: salyut-1, title: Salyut 1, date: 1971-04-19, countries: [SU]",
                             "{id: salyut-1, title: Salyut 1, date: 1971-04-19, countries: [SU, CN]")  # fmt: skip
     (tmp_path / "events.yaml").write_text(joint, encoding="utf-8")
     ds = store.load([tmp_path / "events.yaml"]).dataset

@@ -14,8 +14,8 @@ from selenium.webdriver.common.action_chains import ActionChains
 
 from timeline.app import create_app
 
+from .fixtures import EVERYTHING, write_fixture
 from .test_app_browser import query, until
-from .test_race import EVERYTHING, write_fixture
 
 pytestmark = pytest.mark.browser
 

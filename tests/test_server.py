@@ -26,7 +26,7 @@ from timeline.cli import main
 from timeline.live import LiveData
 
 from .conftest import ROOT
-from .test_figures import FIXTURE
+from .fixtures import FIXTURE
 
 
 def _bench_load():
@@ -38,13 +38,6 @@ def _bench_load():
 
 
 load = _bench_load()
-
-
-@pytest.fixture
-def events_file(tmp_path) -> Path:
-    path = tmp_path / "events.yaml"
-    path.write_text(FIXTURE, encoding="utf-8")
-    return path
 
 
 def get(url: str) -> tuple[int, dict, str]:
@@ -69,8 +62,8 @@ def listening(port: int) -> set[str]:
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_serve_binds_loopback_logs_each_request_and_stops_cleanly_on_sigterm(events_file, workers):
-    with load.serving([events_file], workers) as running:
+def test_serve_binds_loopback_logs_each_request_and_stops_cleanly_on_sigterm(fixture_events, workers):
+    with load.serving([fixture_events], workers) as running:
         port = int(running.url.rsplit(":", 1)[1])
         assert listening(port) == {"0100007F"}  # 127.0.0.1 only, unless --host says otherwise
         status, headers, body = get(running.url + "/healthz?probe=1")
@@ -94,33 +87,33 @@ def test_serve_binds_loopback_logs_each_request_and_stops_cleanly_on_sigterm(eve
         assert "Using worker: gthread" in log and "Shutting down: Master" in log
 
 
-def test_serve_listens_on_every_interface_only_when_told(events_file):
-    with load.serving([events_file], 1, "--host", "0.0.0.0") as running:
+def test_serve_listens_on_every_interface_only_when_told(fixture_events):
+    with load.serving([fixture_events], 1, "--host", "0.0.0.0") as running:
         assert listening(int(running.url.rsplit(":", 1)[1])) == {"00000000"}
 
 
-def test_serve_workers_must_be_at_least_one(runner, events_file):
-    result = runner.invoke(main, ["serve", str(events_file), "--workers", "0"])
+def test_serve_workers_must_be_at_least_one(runner, fixture_events):
+    result = runner.invoke(main, ["serve", str(fixture_events), "--workers", "0"])
     assert result.exit_code == 2 and "Invalid value for '--workers'" in result.output
 
 
-def test_healthz_is_ok_then_stale_with_the_errors_then_ok_again(events_file):
-    client = create_app([events_file]).server.test_client()
+def test_healthz_is_ok_then_stale_with_the_errors_then_ok_again(fixture_events):
+    client = create_app([fixture_events]).server.test_client()
     ok = client.get("/healthz")
     assert ok.status_code == 200 and ok.headers["Cache-Control"] == "no-store"
     version = ok.get_json()["version"]
     assert ok.get_json() == {"status": "ok", "version": version, "events": 5, "errors": [], "pid": os.getpid()}
-    events_file.write_text(FIXTURE.replace("date: 1970-04-24", "date: 1970-04-31"), encoding="utf-8")
-    data = LiveData([events_file])  # no settling: the app waits half a second for a writer to finish
+    fixture_events.write_text(FIXTURE.replace("date: 1970-04-24", "date: 1970-04-31"), encoding="utf-8")
+    data = LiveData([fixture_events])  # no settling: the app waits half a second for a writer to finish
     body, status = server.health(data)
     assert status == 503 and body["status"] == "error"  # this cache never had good data
-    events_file.write_text(FIXTURE, encoding="utf-8")
+    fixture_events.write_text(FIXTURE, encoding="utf-8")
     good = {"status": "ok", "version": version, "events": 5, "errors": [], "pid": os.getpid()}
     assert server.health(data) == (good, 200)
-    events_file.write_text(FIXTURE.replace("date: 1970-04-24", "date: 1970-04-31"), encoding="utf-8")
+    fixture_events.write_text(FIXTURE.replace("date: 1970-04-24", "date: 1970-04-31"), encoding="utf-8")
     body, status = server.health(data)
     assert status == 200 and body["status"] == "stale" and body["events"] == 5
-    assert body["errors"] == [f"{events_file}:29:11: events[2].date: impossible date '1970-04-31': "
+    assert body["errors"] == [f"{fixture_events}:29:11: events[2].date: impossible date '1970-04-31': "
                               "Apr 1970 has days 01 to 30"]  # fmt: skip
 
 
@@ -132,9 +125,9 @@ def test_healthz_is_503_with_the_errors_when_nothing_good_was_loaded(tmp_path):
                                    "errors": [f"{missing}:1:1: no such file"], "pid": os.getpid()}  # fmt: skip
 
 
-def test_a_failing_callback_is_logged_with_its_output_and_page(events_file, caplog):
+def test_a_failing_callback_is_logged_with_its_output_and_page(fixture_events, caplog):
     caplog.set_level(logging.INFO)
-    client = create_app([events_file]).server.test_client()
+    client = create_app([fixture_events]).server.test_client()
     chart = load.find_callback(client.get("/_dash-dependencies").get_json(), load.CHART_OUTPUT)
     body = load.chart_body(chart, "?country=CN")
     body["inputs"][1]["value"] = "not a look"  # the browser sends a mapping; a string breaks the callback
@@ -147,13 +140,13 @@ def test_a_failing_callback_is_logged_with_its_output_and_page(events_file, capl
     assert access[-1].startswith('127.0.0.1 "POST /_dash-update-component HTTP/1.1" 500 ')
 
 
-def test_the_wsgi_factory_runs_under_the_gunicorn_command(events_file, tmp_path):
+def test_the_wsgi_factory_runs_under_the_gunicorn_command(fixture_events, tmp_path):
     port = load.free_port()
     gunicorn = Path(sys.executable).with_name("gunicorn")
     log = tmp_path / "gunicorn.log"
     with log.open("wb") as out:
         proc = subprocess.Popen([str(gunicorn), "--bind", f"127.0.0.1:{port}", "--no-control-socket",
-                                 f"timeline.app:wsgi({str(events_file)!r})"], cwd=ROOT,
+                                 f"timeline.app:wsgi({str(fixture_events)!r})"], cwd=ROOT,
                                 stdout=out, stderr=subprocess.STDOUT)  # fmt: skip
     try:
         url = f"http://127.0.0.1:{port}"
@@ -165,8 +158,8 @@ def test_the_wsgi_factory_runs_under_the_gunicorn_command(events_file, tmp_path)
         assert proc.wait(timeout=15) == 0
 
 
-def test_two_workers_hold_ten_clients_with_no_errors(events_file):
-    with load.serving([events_file], 2) as running:
-        result = load.run(running.url, events_file, clients=10, requests=300)
+def test_two_workers_hold_ten_clients_with_no_errors(fixture_events):
+    with load.serving([fixture_events], 2) as running:
+        result = load.run(running.url, fixture_events, clients=10, requests=300)
     assert result.errors == []
     assert result.requests >= 300 and result.latencies["page"] and result.latencies["filter"]

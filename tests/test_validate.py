@@ -5,36 +5,12 @@ from __future__ import annotations
 import resource
 import subprocess
 import sys
-import textwrap
 
 import pytest
 
 from timeline.cli import main
 
-GOOD = textwrap.dedent(
-    """\
-    countries:
-      SU: {name: Soviet Union}
-      US: {name: United States}
-    types:
-      satellite: {label: Satellite}
-    events:
-      - id: sputnik-1
-        title: Sputnik 1
-        date: 1957-10-04
-        countries: [SU]
-        type: satellite
-        description: First satellite.
-        sources:
-          - url: https://nssdc.gsfc.nasa.gov/
-            title: NSSDC
-    """
-)
-
-
-def broken(old: str, new: str) -> str:
-    assert old in GOOD, old
-    return GOOD.replace(old, new, 1)
+from .fixtures import CASES, GOOD, broken
 
 
 def validate(runner, *paths):
@@ -47,35 +23,6 @@ def test_a_valid_file_passes_with_a_summary(runner, tmp_path):
     result = validate(runner, path)
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"{path}: valid: 1 events, 2 countries, 1 types (version ")
-
-
-CASES = {
-    "yaml-syntax": (broken("countries: [SU]", "countries: [SU"), 11, 9, "YAML syntax error: did not find expected ',' or ']'"),
-    "tab": (broken("    title: Sputnik 1", "\ttitle: Sputnik 1"), 8, 1, "tab character: YAML indents with spaces only"),
-    "wrong-type": (broken("title: Sputnik 1", "title: [a, b]"), 8, 12, "events[0].title: expected text, got a list"),
-    "impossible-date": (broken("1957-10-04", "1957-13-45"), 9, 11, "events[0].date: impossible date '1957-13-45': month must be 01 to 12"),
-    "end-before-date": (broken("    date: 1957-10-04", "    date: 1957-10-04\n    end: 1957-01-01"), 10, 10, "events[0].end: end 1957-01-01 is before date 1957-10-04"),
-    "duplicate-key": (broken("    type: satellite", "    type: satellite\n    title: Sputnik"), 12, 5, "duplicate key 'title' (first at line 8)"),
-    "unknown-key": (broken("    type: satellite", "    type: satellite\n    titel: Sputnik"), 12, 5, "events[0]: unknown field 'titel' (did you mean 'title'?)"),
-    "unknown-country": (broken("[SU]", "[CNN]"), 10, 17, "events[0].countries[0]: unknown country 'CNN' (known: SU, US)"),
-    "near-country": (broken("[SU]", "[SUU]"), 10, 17, "unknown country 'SUU' (did you mean 'SU'?)"),
-    "norway": (broken("[SU]", "[NO]"), 10, 17, "unknown country 'NO'"),
-    "unknown-type": (broken("type: satellite", "type: satelite"), 11, 11, "events[0].type: unknown type 'satelite' (did you mean 'satellite'?)"),
-    "empty-countries": (broken("[SU]", "[]"), 10, 16, "events[0].countries: needs at least one item, got an empty list"),
-    "javascript-url": (broken("https://nssdc.gsfc.nasa.gov/", "javascript:alert(1)"), 14, 14, "events[0].sources[0].url: expected an http:// or https:// URL, got 'javascript:alert(1)'"),
-    "missing-field": (broken("    title: Sputnik 1\n", ""), 7, 5, "events[0]: missing required field 'title'"),
-    "bad-status": (broken("type: satellite", "type: satellite\n    status: done"), 12, 13, "expected one of 'achieved', 'planned', 'failed' or 'partial', got text 'done'"),
-    "bad-code-key": (broken("  US: {", "  us: {"), 3, 3, "key 'us': expected an upper-case code such as 'CN', 'SU' or 'ESA', got text 'us'"),
-    "python-tag": (broken("title: Sputnik 1", "title: !!python/object/apply:os.system ['touch pwned']"), 8, 12, "tag '!!python/object/apply:os.system' is not allowed here"),
-    "custom-tag": (broken("First satellite.", "!include other.yaml"), 12, 18, "tag '!include' is not allowed here"),
-    "merge-key": (broken("    type: satellite", "    type: satellite\n    <<: {first: true}"), 12, 5, "merge keys ('<<') are not supported"),
-    "two-documents": (GOOD + "---\ncountries: {}\n", 16, 1, "expected one YAML document, found a second one"),
-    "empty": ("", 1, 1, "the file is empty; expected a mapping with 'countries', 'types' and 'events'"),
-    "comments-only": ("# nothing here\n", 1, 1, "the file is empty"),
-    "a-list": ("- id: x\n", 1, 1, "expected a mapping with 'countries', 'types' and 'events' at the top, got a list"),
-    "a-scalar": ("hello\n", 1, 1, "at the top, got text 'hello'"),
-    "control-character": (broken("First satellite.", "First \x07 satellite."), 12, 24, "character '\\x07' (#x0007) is not allowed in YAML; remove it"),
-}
 
 
 @pytest.mark.parametrize("name", CASES)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 import pytest
-
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -13,7 +12,7 @@ from hypothesis import strategies as st
 from timeline import yamlsource
 from timeline.yamlsource import NotFast, fast_load, fast_split, parse
 
-from .test_validate import CASES, GOOD
+from .fixtures import CASES, GOOD
 
 
 def agree(text: str) -> None:

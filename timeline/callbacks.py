@@ -14,10 +14,58 @@ from dash.exceptions import PreventUpdate
 
 from . import figures, panes, race, tables
 from .frame import Filters
-from .ids import *  # noqa: F403 (callbacks are wired by these ids)
+from .ids import (  # fmt: skip
+    BANNER,
+    CHART,
+    CHART_DRAWN,
+    CLAIMS,
+    CLAIMS_AREA,
+    CLAIMS_DRAWN,
+    CLAIMS_LIST,
+    CLIENT_SINK,
+    CONTROLS,
+    COPY_LINK,
+    COUNT,
+    COUNTRY,
+    CSV,
+    CSV_FILE,
+    DATA_VERSION,
+    DECADE,
+    DECADES,
+    DETAILS,
+    DETAILS_BODY,
+    DETAILS_CLOSE,
+    LOOK,
+    MENU_STATUS,
+    NOTES,
+    OPEN_EVENT,
+    PAGE_TO,
+    PANEL,
+    PANEL_TOGGLE,
+    PNG,
+    POLL,
+    RACE,
+    RACE_AREA,
+    RACE_CELL,
+    RACE_DRAWN,
+    RACE_MATRIX,
+    RACE_NOTE,
+    RESET,
+    RESULTS,
+    SORT,
+    SORT_BY,
+    SVG,
+    TAB,
+    TABLE,
+    TABLE_DRAWN,
+    THEME_TOGGLE,
+    TYPE,
+    URL,
+)
 from .layout import EMPTY_FIGURE, banner, country_options, decade_buttons, graph_config, graph_style
 from .live import LiveData, Snapshot
 from .urlstate import app_views, next_url, read_url, view_label, write_url
+
 
 def register(app: Dash, data: LiveData) -> None:
     """Wire the page: the URL and its controls, the views, the status line, downloads, hot reload."""

@@ -16,14 +16,9 @@ import click
 
 from . import store
 from .models import STATUSES, DataFile
+from .problems import UsageProblem
 
 FILES = click.argument("files", nargs=-1, type=click.Path(dir_okay=True, path_type=Path))
-
-
-class UsageProblem(click.ClickException):
-    """Bad usage told in one line (no usage text); the exit code is 2."""
-
-    exit_code = 2
 
 
 class DataProblems(click.ClickException):
@@ -180,7 +175,7 @@ def export_command(files, outputs, fmt, view, all_views, width, height, scale, t
             search=search, firsts=firsts, align=align, articles=articles, verdicts=verdicts,
         )  # fmt: skip
         written = export.export(loaded, filters, wanted, width=width, height=height, scale=scale, theme=theme)
-    except export.UsageProblem as exc:
+    except UsageProblem as exc:
         raise click.BadParameter(str(exc), param_hint=f"'{exc.option}'") from None
     except export.ExportFailed as exc:
         raise click.ClickException(str(exc)) from None

@@ -30,8 +30,6 @@ import functools
 import itertools
 import os
 import re
-import stat
-import tempfile
 import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -41,16 +39,17 @@ from urllib.parse import urlsplit
 import yaml.resolver
 from pydantic import TypeAdapter, ValidationError
 
-from . import store, yamlsource
+from . import files, store, yamlsource
 from .dates import PATTERN as DATE_PATTERN
 from .dates import PartialDate
-from .models import Dataset, Event, Source, unknown_message
+from .models import KEY_MAX, Dataset, Event, Source, unknown_message
+from .problems import Problem, field_problem
 
 # Set to "crash" to make a write stop dead (os._exit) after the temporary file is complete and
 # before the rename, as a power cut would: tests prove the original survives.
 FAULT_ENV = "TIMELINE_FAULT"
 CRASH_EXIT = 75
-ID_MAX = 80  # models.Key's max_length
+ID_MAX = KEY_MAX  # the longest id
 FIELDS = tuple(Event.model_fields)  # the order keys are written in, as in the curated file
 DEFAULTS = {"status": "achieved", "first": False}  # left out when written: the file stays terse
 LISTS = ("countries", "sources", "tags", "mentioned_in", "milestone")  # one value may be given bare
@@ -59,35 +58,39 @@ LISTS = ("countries", "sources", "tags", "mentioned_in", "milestone")  # one val
 # --- problems ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class FieldError:
-    """A problem with one field of the new event: ``field`` names it for a form to highlight."""
+class _FieldErrorView(type):
+    def __instancecheck__(cls, obj: object) -> bool:
+        return isinstance(obj, Problem) and obj.field is not None
 
-    field: str
-    message: str  # starts with the field's path: "countries[0]: unknown country 'CNN' ..."
 
-    def __str__(self) -> str:
-        return self.message
+class FieldError(metaclass=_FieldErrorView):
+    """A form's view of ``Problem``: ``FieldError(field, message)`` makes a problem with one field
+    of the new event (``field`` names it for a form to highlight; ``message`` starts with the
+    field's path: "countries[0]: unknown country 'CNN' ..."), and ``isinstance`` tells one apart.
+    """
+
+    def __new__(cls, field: str, message: str) -> Problem:  # type: ignore[misc]
+        return field_problem(field, message)
 
 
 class DataError(Exception):
     """The write was refused; the file is unchanged. ``problems`` says where and what."""
 
-    def __init__(self, label: str, problems: Sequence[store.Problem | FieldError]) -> None:
+    def __init__(self, label: str, problems: Sequence[Problem]) -> None:
         self.label = label
-        self.problems = tuple(problems)
+        self.problems = tuple(replace(p, path=label) if p.field is not None and not p.path else p for p in problems)
         super().__init__("\n".join(self.lines()))
 
     def lines(self) -> list[str]:
         """One ``FILE:LINE:COL: message`` (or ``FILE: field: message``) per problem."""
-        return [str(p) if isinstance(p, store.Problem) else f"{self.label}: {p}" for p in self.problems]
+        return [str(p) for p in self.problems]
 
     @property
     def fields(self) -> dict[str, list[str]]:
         """Messages per field of the new event (for a form)."""
         out: dict[str, list[str]] = {}
         for p in self.problems:
-            if isinstance(p, FieldError):
+            if p.field is not None:
                 out.setdefault(p.field, []).append(p.message)
         return out
 
@@ -268,7 +271,7 @@ class Layout:
         parsed = yamlsource.parse(text.removeprefix("\ufeff"))
         self.positions = parsed.positions
         if parsed.problems or not isinstance(parsed.data, dict):
-            problems = [store.Problem(label, p.line, p.col, p.message) for p in parsed.problems]
+            problems = [replace(p, path=label) for p in parsed.problems]
             raise DataError(label, problems or [self._problem((), "expected a mapping with countries, types, events")])
         self.data: dict[str, Any] = parsed.data
         events = self.data.get("events")
@@ -289,9 +292,9 @@ class Layout:
         self.blank_between = len(self.items) > 1 and self._blank_gap(0)
         self._running_max: list | None = None
 
-    def _problem(self, path: tuple, message: str) -> store.Problem:
+    def _problem(self, path: tuple, message: str) -> Problem:
         line, col, _ = self.positions.locate(path)
-        return store.Problem(self.label, line, col, message)
+        return Problem(self.label, line, col, message)
 
     def _dash(self, i: int) -> tuple[int, int]:
         """The 0-based line and column of the ``-`` that starts event ``i``."""
@@ -380,7 +383,7 @@ class Layout:
         keys = [pos for path, pos in self.positions.keys.items() if len(path) == 2 and path[0] == name]
         if not keys or self.positions.values[(name,)][0] == self.positions.keys[(name,)][0]:
             message = f"{name}: the registry is not one entry per line, so {', '.join(entries)} cannot be added"
-            raise DataError(self.label, [FieldError(field_name, message)])
+            raise DataError(self.label, [field_problem(field_name, message)])
         line, col = max(keys)
         stop = self._end(self._next_top_key(name), col - 1, line)
         lines = tuple(" " * (col - 1) + f"{scalar(code)}: {flow_mapping(value)}" for code, value in entries.items())
@@ -463,7 +466,7 @@ def read_text(path: Path, label: str) -> str:
     try:
         return path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError):
-        problems = store.load([path]).errors or [store.Problem(label, 1, 1, "cannot read the file")]
+        problems = store.load([path]).errors or [Problem(label, 1, 1, "cannot read the file")]
         raise DataError(label, problems) from None
 
 
@@ -472,11 +475,11 @@ class Written:
     """What a checked write produced: where each edit's lines start, and store.load's warnings."""
 
     starts: list[int]
-    warnings: tuple[store.Problem, ...]
+    warnings: tuple[Problem, ...]
 
 
 def write_checked(
-    path: Path, label: str, layout: Layout, edits: Sequence[Edit], problems: Sequence[FieldError] = ()
+    path: Path, label: str, layout: Layout, edits: Sequence[Edit], problems: Sequence[Problem] = ()
 ) -> Written:
     """Apply ``edits``, check the result with ``store.load``, and atomically replace ``path``.
 
@@ -485,42 +488,35 @@ def write_checked(
     ``WriteError``.
     """
     text, starts = apply(layout, edits)
-    folder = path.parent
-    for orphan in folder.glob(f".{path.name}.*.tmp"):  # left by a crashed writer: we hold the lock
+    for orphan in path.parent.glob(f".{path.name}.*.tmp"):  # left by a crashed writer: we hold the lock
         orphan.unlink(missing_ok=True)
-    tmp = None
-    try:
-        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-        tmp = Path(name)
-        with os.fdopen(fd, "wb") as f:
-            f.write(text.encode("utf-8"))
-            f.flush()
-            os.fsync(f.fileno())
-            _copy_permissions(path, f.fileno())
+    checked: list[tuple[Path, store.Loaded]] = []
+
+    def check(tmp: Path) -> None:
         loaded = store.load([tmp])
+        checked.append((tmp, loaded))
         if loaded.errors or problems:
             found = [_relocate(p, label, tmp, edits, starts) for p in loaded.errors]
-            if path.exists() and any(isinstance(p, store.Problem) for p in found):
+            if path.exists() and any(p.field is None for p in found):
                 # Problems outside the new lines: the file was already invalid; say it as validate would.
-                found = [p for p in found if isinstance(p, FieldError)] + list(store.load([path]).errors)
+                found = [p for p in found if p.field is not None] + list(store.load([path]).errors)
             raise DataError(label, [*problems, *found])
         if os.environ.get(FAULT_ENV) == "crash":
             os._exit(CRASH_EXIT)
-        os.replace(tmp, path)
-        _fsync_folder(folder)
+
+    try:
+        files.write_atomic(path, text, check=check)
     except OSError as exc:
         raise WriteError(label, exc) from None
-    finally:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)  # after a rename there is nothing left to remove
+    tmp, loaded = checked[0]
     return Written(starts, tuple(replace(w, path=label, message=w.message.replace(str(tmp), label))
                                  for w in loaded.warnings))  # fmt: skip
 
 
-def _relocate(problem: store.Problem, label: str, tmp: Path, edits: Sequence[Edit], starts: Sequence[int]):
+def _relocate(problem: Problem, label: str, tmp: Path, edits: Sequence[Edit], starts: Sequence[int]) -> Problem:
     """A problem found in the new text, told against the file as it still is.
 
-    In new lines it becomes a ``FieldError`` for the field the line writes; elsewhere its line
+    In new lines it becomes a problem with the field the line writes; elsewhere its line
     is moved back to the unchanged file's numbering.
     """
     message = problem.message.replace(str(tmp), label)
@@ -531,31 +527,7 @@ def _relocate(problem: store.Problem, label: str, tmp: Path, edits: Sequence[Edi
     missing = re.match(r"events\[\d+\]: missing required field '(\w+)'", message)
     name = missing.group(1) if missing else name
     message = re.sub(r"^events\[\d+\](\.|: )", "", message)
-    return FieldError(name, f"{edit.origin}: {message}" if edit.origin else message)
-
-
-def _copy_permissions(path: Path, fd: int) -> None:
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:  # a new file: what open() would give it
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)
-        return
-    os.fchmod(fd, stat.S_IMODE(st.st_mode))
-    with contextlib.suppress(PermissionError):
-        if (st.st_uid, st.st_gid) != (os.getuid(), os.getgid()):
-            os.fchown(fd, st.st_uid, st.st_gid)
-
-
-def _fsync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover - some file systems cannot sync a folder
-        pass
-    finally:
-        os.close(fd)
+    return field_problem(name, f"{edit.origin}: {message}" if edit.origin else message)
 
 
 # --- adding one event ------------------------------------------------------------------------
@@ -568,7 +540,39 @@ class Added:
     event: Event
     path: Path
     line: int
-    warnings: tuple[store.Problem, ...]
+    warnings: tuple[Problem, ...]
+
+
+# The registries an add or an import may add entries to, and the field (of a form, of ``timeline
+# add``) that asks for them.
+NEW_ENTRIES = {"countries": "new_countries", "types": "new_types"}
+
+
+def plan_registries(
+    layout: Layout, wanted: Mapping[str, Mapping[str, Mapping[str, Any]]]
+) -> tuple[list[Edit], list[Problem]]:
+    """Edits adding the entries ``wanted`` (registry -> code -> entry) that the file lacks.
+
+    A code already in its registry is not added again; where the file's entry says otherwise than
+    the wanted one (another name), a problem for the ``new_countries`` / ``new_types`` field
+    says so, and the caller decides whether that refuses the write.
+    """
+    edits: list[Edit] = []
+    problems: list[Problem] = []
+    for name, field_name in NEW_ENTRIES.items():
+        registry = layout.data.get(name) if isinstance(layout.data.get(name), dict) else {}
+        wanted_here = wanted.get(name) or {}
+        entries = {code: entry for code, entry in wanted_here.items() if code not in registry}
+        for code, entry in wanted_here.items():
+            have = registry.get(code)
+            if code in entries or (isinstance(have, dict) and all(have.get(k) == v for k, v in entry.items())):
+                continue
+            known = have.get(next(iter(entry), None)) if isinstance(have, dict) else have
+            problems.append(field_problem(field_name, f"{field_name}: {code} is already in the {name} "
+                                                      f"registry, as {known!r}"))  # fmt: skip
+        if entries:
+            edits.append(layout.registry_entries(name, entries, field_name))
+    return edits, problems
 
 
 def plan_add(
@@ -577,7 +581,7 @@ def plan_add(
     *,
     new_countries: Mapping[str, str] | None = None,
     new_types: Mapping[str, str] | None = None,
-) -> tuple[list[Edit], dict[str, Any], list[FieldError]]:
+) -> tuple[list[Edit], dict[str, Any], list[Problem]]:
     """The edits that add one event (and any new registry entries, first) to ``layout``'s text.
 
     Returns the edits, the event's data and what the text alone tells is wrong: an id already
@@ -588,29 +592,22 @@ def plan_add(
     if not data.get("id") and isinstance(data.get("title"), str):
         data = {"id": slugify(data["title"]) or "event", **data}
     taken = {item.get("id"): n for n, item in enumerate(layout.events) if isinstance(item, dict)}
-    problems: list[FieldError] = []
+    problems: list[Problem] = []
     rendered = data
     if data.get("id") in taken:
         line = layout.items[taken[data["id"]]][0] + 1
         rendered = {**data, "id": free_id(data["id"], taken)}
-        problems.append(FieldError("id", f"id: {data['id']!r} is already used by the event at line {line}; "
-                                         f"choose another, e.g. {rendered['id']!r}"))  # fmt: skip
+        problems.append(field_problem("id", f"id: {data['id']!r} is already used by the event at line {line}; "
+                                            f"choose another, e.g. {rendered['id']!r}"))  # fmt: skip
     missing = [name for name, info in Event.model_fields.items() if info.is_required() and name not in rendered]
     if "title" in missing and "id" in missing:
         missing.remove("id")  # the id comes from the title
-    problems += [FieldError(name, f"{name}: missing required field") for name in missing]
-    edits = []
-    for name, field_name, new, noun in (("countries", "new_countries", new_countries, "name"),
-                                       ("types", "new_types", new_types, "label")):  # fmt: skip
-        registry = layout.data.get(name) if isinstance(layout.data.get(name), dict) else {}
-        entries = {code: {noun: text} for code, text in (new or {}).items() if code not in registry}
-        for code in set(new or {}) - set(entries):
-            if not isinstance(registry[code], dict) or registry[code].get(noun) != new[code]:
-                known = registry[code].get(noun) if isinstance(registry[code], dict) else registry[code]
-                problems.append(FieldError(field_name, f"{field_name}: {code} is already in the {name} "
-                                                       f"registry, as {known!r}"))  # fmt: skip
-        if entries:
-            edits.append(layout.registry_entries(name, entries, field_name))
+    problems += [field_problem(name, f"{name}: missing required field") for name in missing]
+    edits, conflicts = plan_registries(layout, {
+        "countries": {code: {"name": text} for code, text in (new_countries or {}).items()},
+        "types": {key: {"label": text} for key, text in (new_types or {}).items()},
+    })  # fmt: skip
+    problems += conflicts
     lines, names = render_event(rendered, layout.dash, layout.key)
     edits.append(layout.insert_events(layout.position_for(data.get("date")), [(lines, names, "")]))
     return edits, data, problems

@@ -18,7 +18,6 @@ import html
 import logging
 import os
 import re
-import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -26,10 +25,11 @@ from typing import Iterable, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import claims, figures, frame, store, tables
+from . import claims, figures, files, frame, store, tables
 from .dates import PartialDate
 from .frame import Filters
 from .models import STATUSES, VERDICTS, Dataset, unknown_message
+from .problems import UsageProblem
 
 IMAGE_FORMATS = ("png", "svg", "pdf")
 FORMATS = (*IMAGE_FORMATS, "html", "csv")
@@ -64,14 +64,6 @@ BROWSER_FAILED = (
 )
 
 
-class UsageProblem(ValueError):
-    """An option the user can correct (exit 2); ``option`` names it, e.g. ``--country``."""
-
-    def __init__(self, option: str, message: str) -> None:
-        super().__init__(message)
-        self.option = option
-
-
 class ExportFailed(RuntimeError):
     """The export could not be done (exit 1). The message is one line."""
 
@@ -95,7 +87,7 @@ class Target:
 def choose(option: str, value: str, options: Sequence[str]) -> str:
     """``value`` if it is one of ``options``, else a usage error that lists them."""
     if value not in options:
-        raise UsageProblem(option, f"{value!r} is not one of {', '.join(options)}")
+        raise UsageProblem(f"{value!r} is not one of {', '.join(options)}", option)
     return value
 
 
@@ -107,7 +99,7 @@ def format_of(path: Path, fmt: str | None = None) -> str:
     if suffix in FORMATS:
         return suffix
     said = f"suffix '.{suffix}'" if suffix else "no suffix"
-    raise UsageProblem("-o", f"{path} has {said}: name it .{', .'.join(FORMATS)} or pass --format")
+    raise UsageProblem(f"{path} has {said}: name it .{', .'.join(FORMATS)} or pass --format", "-o")
 
 
 def targets(outputs: Sequence[Path], *, fmt: str | None = None, view: str = "timeline",
@@ -126,13 +118,13 @@ def targets(outputs: Sequence[Path], *, fmt: str | None = None, view: str = "tim
     for target in found:
         where = target.path.resolve()
         if where in seen:
-            raise UsageProblem("-o", f"{target.path} is named twice")
+            raise UsageProblem(f"{target.path} is named twice", "-o")
         seen.add(where)
         folder = target.path.parent
         if not folder.is_dir():
-            raise UsageProblem("-o", f"cannot write {target.path}: folder {folder} does not exist")
+            raise UsageProblem(f"cannot write {target.path}: folder {folder} does not exist", "-o")
         if target.path.is_dir():
-            raise UsageProblem("-o", f"cannot write {target.path}: it is a folder")
+            raise UsageProblem(f"cannot write {target.path}: it is a folder", "-o")
     return found
 
 
@@ -157,7 +149,7 @@ def filters_from_options(dataset: Dataset, *, countries: Iterable[str] = (), typ
         listed = [v.strip() for value in values for v in value.split(",") if v.strip()]
         for value in listed:
             if value not in known:
-                raise UsageProblem(option, unknown_message(key, value, known))
+                raise UsageProblem(unknown_message(key, value, known), option)
         query[key] = ",".join(listed)
     for option, key, value in (("--from", "from", start), ("--to", "to", end)):
         query[key] = (value or "").strip()
@@ -165,10 +157,10 @@ def filters_from_options(dataset: Dataset, *, countries: Iterable[str] = (), typ
             if query[key]:
                 PartialDate.parse(query[key])  # from_query parses it again; this names the option
         except ValueError as exc:
-            raise UsageProblem(option, str(exc)) from None
+            raise UsageProblem(str(exc), option) from None
     filters, notes = Filters.from_query(query, dataset)
     if notes:  # all that is left to note: 'to' before 'from'
-        raise UsageProblem("--to", notes[0])
+        raise UsageProblem(notes[0], "--to")
     return filters
 
 
@@ -465,25 +457,6 @@ def _quiet(loop: asyncio.AbstractEventLoop, context: dict) -> None:
     log.debug("after the export stopped: %s", context.get("exception") or context.get("message"))
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def export(loaded: store.Loaded, filters: Filters, wanted: Sequence[Target], *, width: int | None = None,
            height: int | None = None, scale: float = DEFAULT_SCALE,
            theme: str = "light") -> list[Path]:  # fmt: skip
@@ -511,7 +484,7 @@ def export(loaded: store.Loaded, filters: Filters, wanted: Sequence[Target], *, 
             contents.update(zip((t.path for t in images), browser.render(renders)))
     for t in wanted:
         try:
-            write_atomic(t.path, contents[t.path])
+            files.write_atomic(t.path, contents[t.path])
         except OSError as exc:
             raise ExportFailed(f"cannot write {t.path}: {exc.strerror or exc}") from None
     return [t.path for t in wanted]

@@ -33,10 +33,10 @@ from dash.exceptions import PreventUpdate
 
 from . import edit, frame
 from .ids import DATA_VERSION, URL
-from .panes import type_options
-from .urlstate import read_url, write_url
 from .live import LiveData, Snapshot
 from .models import STATUSES, Dataset
+from .panes import type_options
+from .urlstate import read_url, write_url
 
 # --- component ids ----------------------------------------------------------------------------
 OPEN = "add-open"  # the top bar's "Add event" button

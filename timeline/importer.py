@@ -23,16 +23,14 @@ import os
 import re
 import string
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     ValidationError,
     field_validator,
@@ -41,7 +39,8 @@ from pydantic import (
 
 from . import edit, store, yamlsource
 from .dates import PartialDate
-from .models import STATUSES, Code, Country, Event, EventType, Key, unknown_message
+from .models import STATUSES, Code, Country, Event, EventType, Key, Strict, unknown_message
+from .problems import Problem, data_path, dotted
 
 DATE = "date"  # the placeholder for the parsed date in templates: "launch-{date}-{Mission}"
 
@@ -74,11 +73,7 @@ def _template(text: str) -> str:
 Template = Annotated[list[Annotated[str, BeforeValidator(_template)]], BeforeValidator(_listed), Field(min_length=1)]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-class DateField(_Strict):
+class DateField(Strict):
     """Which column holds the date, and its ``strptime`` formats (tried in order)."""
 
     column: str
@@ -93,7 +88,7 @@ def _regex(pattern: str) -> str:
     return pattern
 
 
-class Rule(_Strict):
+class Rule(Strict):
     """``value`` for a row whose columns all match their regular expressions (``re.search``)."""
 
     when: dict[str, Annotated[str, AfterValidator(_regex)]] = Field(default_factory=dict)
@@ -102,7 +97,7 @@ class Rule(_Strict):
     value: Annotated[list[str], BeforeValidator(_listed), Field(min_length=1)]
 
 
-class Choice(_Strict):
+class Choice(Strict):
     """A field's value: fixed (``value``), looked up (``column`` + ``values``) or by ``rules``."""
 
     value: Annotated[list[str], BeforeValidator(_listed)] | None = None
@@ -128,12 +123,12 @@ class Choice(_Strict):
         return [(("rules", i, "value"), rule.value) for i, rule in enumerate(self.rules or ())]
 
 
-class SourceTemplate(_Strict):
+class SourceTemplate(Strict):
     url: Template
     title: Template
 
 
-class Fields(_Strict):
+class Fields(Strict):
     id: Template = Field(description="Slugified and made unique (-2, -3, …) in CSV order.")
     title: Template
     date: DateField
@@ -144,12 +139,12 @@ class Fields(_Strict):
     sources: list[SourceTemplate] = Field(min_length=1)
 
 
-class Registries(_Strict):
+class Registries(Strict):
     countries: dict[Code, Country]
     types: dict[Key, EventType]
 
 
-class Mapping(_Strict):
+class Mapping(Strict):
     """A mapping file: how to read the CSV and make each row an event."""
 
     encoding: str = "utf-8"
@@ -173,10 +168,10 @@ class LoadedMapping:
     positions: yamlsource.Positions
 
 
-def _at(label: str, positions: yamlsource.Positions, path: tuple, message: str, key: bool = False) -> store.Problem:
+def _at(label: str, positions: yamlsource.Positions, path: tuple, message: str, key: bool = False) -> Problem:
     """``message`` at the mapping node ``path`` (or its key), prefixed with the dotted path."""
     line, col, _ = positions.locate(path, key=key)
-    return store.Problem(label, line, col, f"{_dotted(path[:-1] if key else path)}: {message}")
+    return Problem(label, line, col, f"{dotted(path[:-1] if key else path)}: {message}")
 
 
 def load_mapping(path: str | os.PathLike) -> LoadedMapping:
@@ -184,12 +179,12 @@ def load_mapping(path: str | os.PathLike) -> LoadedMapping:
     label = str(path)
     parsed = yamlsource.parse(edit.read_text(Path(path), label).removeprefix("\ufeff"))
     if parsed.problems:
-        raise edit.DataError(label, [store.Problem(label, p.line, p.col, p.message) for p in parsed.problems])
+        raise edit.DataError(label, [replace(p, path=label) for p in parsed.problems])
     try:
         mapping = Mapping.model_validate(parsed.data)
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
-        raise edit.DataError(label, [_at(label, parsed.positions, *_located(e, parsed.data)) for e in errors]) from None
+        raise edit.DataError(label, [_at(label, parsed.positions, *_where(e, parsed.data)) for e in errors]) from None
     problems = []
     registries = mapping.registries
     for name, noun, known, where in (("countries", "country", registries.countries, " in registries.countries"),
@@ -206,28 +201,14 @@ def load_mapping(path: str | os.PathLike) -> LoadedMapping:
     return LoadedMapping(mapping, label, parsed.positions)
 
 
-def _located(err: dict, data: Any) -> tuple[tuple, str, bool]:
+def _where(err: dict, data: Any) -> tuple[tuple, str, bool]:
     """(path in the mapping, message, whether it is about a key) for one pydantic error."""
-    path: list[Any] = []
-    node = data
-    for part in err["loc"]:  # skip what is not in the data: union branch names
-        if (isinstance(node, dict) and part in node) or (
-            isinstance(node, list) and isinstance(part, int) and part < len(node)
-        ):
-            node = node[part]
-            path.append(part)
-        elif isinstance(node, dict) and isinstance(part, str):  # a missing or unknown key
-            path.append("from" if part == "from_" else part)
-            break
+    path, at_key = data_path(err["loc"], data, aliases={"from_": "from"})
     if err["type"] == "missing":
-        return tuple(path[:-1]), f"missing required field {path[-1]!r}", False
+        return path[:-1], f"missing required field {path[-1]!r}", False
     if err["type"] == "extra_forbidden":
-        return tuple(path), f"unknown field {path[-1]!r}", True
-    return tuple(path), str(err["msg"]).removeprefix("Value error, "), False
-
-
-def _dotted(path) -> str:
-    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".") or "(top)"
+        return path, f"unknown field {path[-1]!r}", True
+    return path, str(err["msg"]).removeprefix("Value error, "), at_key
 
 
 # --- the CSV file -------------------------------------------------------------------------------
@@ -245,7 +226,7 @@ def read_csv(path: str | os.PathLike, encoding: str) -> Table:
     label = str(path)
 
     def fail(message: str, line: int = 1, col: int = 1) -> edit.DataError:
-        return edit.DataError(label, [store.Problem(label, line, col, message)])
+        return edit.DataError(label, [Problem(label, line, col, message)])
 
     try:
         raw = Path(path).read_bytes()
@@ -355,7 +336,7 @@ class Rows:
             Event.model_validate(data)
         except ValidationError as exc:
             err = exc.errors(include_url=False)[0]
-            raise RowProblem(None, f"{_dotted(err['loc'])}: {err['msg']}") from None
+            raise RowProblem(None, f"{dotted(err['loc'])}: {err['msg']}") from None
         self.taken.add(event_id)
         return edit.event_data(data)
 
@@ -413,7 +394,7 @@ class Imported:
     created: int
     updated: int
     unchanged: int
-    reports: tuple[store.Problem, ...]
+    reports: tuple[Problem, ...]
 
 
 def import_csv(
@@ -434,9 +415,9 @@ def import_csv(
             events.append((line, rows.event(cells)))
         except RowProblem as problem:
             col = rows.index[problem.column] + 1 if problem.column in rows.index else 1
-            reports.append(store.Problem(table.label, line, col, problem.message))
+            reports.append(Problem(table.label, line, col, problem.message))
     if not events:
-        raise edit.DataError(table.label, reports or [store.Problem(table.label, 1, 1, "no rows to import")])
+        raise edit.DataError(table.label, reports or [Problem(table.label, 1, 1, "no rows to import")])
     label = str(out_path)
     real = Path(os.path.realpath(out_path))
     with edit.locked(real):
@@ -453,14 +434,12 @@ def _edits(
     layout: edit.Layout, registries: Registries, csv_label: str, events: list[tuple[int, dict[str, Any]]]
 ) -> tuple[list[edit.Edit], int, int]:
     """Registry entries the events need, events rewritten in place, new events in date order."""
-    edits = []
-    for name, key, field_name in (("countries", "countries", "new_countries"), ("types", "type", "new_types")):
-        have = layout.data.get(name) if isinstance(layout.data.get(name), dict) else {}
-        needed = dict.fromkeys(code for _, data in events for code in _listed(data[key]) if code not in have)
-        if needed:
-            known = getattr(registries, name)
-            entries = {code: known[code].model_dump(exclude_none=True) for code in needed}
-            edits.append(layout.registry_entries(name, entries, field_name))
+    wanted = {}
+    for name, key in (("countries", "countries"), ("types", "type")):
+        known = getattr(registries, name)
+        used = dict.fromkeys(code for _, data in events for code in _listed(data[key]))
+        wanted[name] = {code: known[code].model_dump(exclude_none=True) for code in used}
+    edits, _ = edit.plan_registries(layout, wanted)  # an entry the file has already stays as it is
     where = {item.get("id"): n for n, item in enumerate(layout.events) if isinstance(item, dict)}
     new: dict[int, list] = defaultdict(list)
     updated = 0

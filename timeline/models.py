@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections import defaultdict
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -45,9 +44,10 @@ Code = Annotated[
     StringConstraints(pattern=r"^[A-Z][A-Z0-9]{1,5}$"),
     Field(description="Country or agency code: ISO 3166 alpha-2 where one exists (SU, ESA, ...)."),
 ]
+KEY_MAX = 80  # the longest key (an id, a type, ...) in characters
 Key = Annotated[
     str,
-    StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80),
+    StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=KEY_MAX),
     Field(description="A slug: lower-case letters, digits and single hyphens."),
 ]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -67,25 +67,27 @@ def _http_url(url: str) -> str:
 HttpUrl = Annotated[str, AfterValidator(_http_url), Field(examples=["https://nssdc.gsfc.nasa.gov/"])]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class Strict(BaseModel):
+    """A model that refuses unknown keys (a typo is an error) and cannot be changed once made."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
-class Country(_Strict):
+class Country(Strict):
     """A country or agency whose programme has its own lane."""
 
     name: Text
     color: Color | None = Field(None, description="Lane colour as #rrggbb; a colour-blind-safe default otherwise.")
 
 
-class EventType(_Strict):
+class EventType(Strict):
     """A kind of event (satellite, crewed flight, ...): its label and marker symbol."""
 
     label: Text
     symbol: Literal[SYMBOLS] | None = Field(None, description="Plotly marker symbol name.")  # type: ignore[valid-type]
 
 
-class Article(_Strict):
+class Article(Strict):
     """A published article whose claims the dataset checks against the record."""
 
     title: Text
@@ -94,7 +96,7 @@ class Article(_Strict):
     url: HttpUrl | None = None
 
 
-class Milestone(_Strict):
+class Milestone(Strict):
     """A step every space programme takes (first satellite, first human in orbit, ...)."""
 
     label: Text
@@ -104,14 +106,14 @@ class Milestone(_Strict):
     )
 
 
-class Source(_Strict):
+class Source(Strict):
     """Where a fact comes from."""
 
     url: HttpUrl
     title: Text
 
 
-class Event(_Strict):
+class Event(Strict):
     """One dated event in the history of a space programme."""
 
     id: Key = Field(description="Unique slug, e.g. sputnik-1.")
@@ -146,7 +148,7 @@ class Event(_Strict):
         return (self.milestone,) if isinstance(self.milestone, str) else tuple(self.milestone)
 
 
-class Claim(_Strict):
+class Claim(Strict):
     """A factual statement an article makes, in the project's own words, judged against the record."""
 
     id: Key = Field(description="Unique slug, e.g. mao-far-side-2021.")
@@ -174,7 +176,7 @@ class Claim(_Strict):
         return self
 
 
-class DataFile(_Strict):
+class DataFile(Strict):
     """One events file: registries and events. Several files merge into one ``Dataset``."""
 
     model_config = ConfigDict(
@@ -263,14 +265,6 @@ class Dataset(DataFile):
                     else:
                         seen[code, key] = i
         return found
-
-    def event_countries(self) -> dict[str, list[str]]:
-        """Event ids per country code, in file order."""
-        lanes: dict[str, list[str]] = defaultdict(list)
-        for event in self.events:
-            for code in event.countries:
-                lanes[code].append(event.id)
-        return lanes
 
 
 def unknown_message(noun: str, value: str, known: dict[str, Any] | list[str]) -> str:

@@ -9,9 +9,8 @@ from dash import html
 from . import claims, frame, race, tables
 from .frame import Filters
 from .ids import OPEN_EVENT, PAGE_TO, RACE_CELL, SORT_BY
-from .models import VERDICTS
 from .live import Snapshot
-from .models import Dataset
+from .models import VERDICTS, Dataset
 from .urlstate import write_url
 
 PAGE_SIZE = 100

@@ -15,31 +15,16 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from . import cache, models
-from .models import DataFile, Dataset, Event
+from .models import Claim, DataFile, Dataset, Event
+from .problems import Problem, Severity, data_path, dotted
 from .yamlsource import NotFast, Positions, fast_load, fast_split, parse
 
 REGISTRIES = ("countries", "types", "articles", "milestones")
-TOP_KEYS = (*REGISTRIES, "events")
-
-
-@dataclass(frozen=True, order=True, slots=True)
-class Problem:
-    """One located message about a file."""
-
-    path: str
-    line: int
-    col: int
-    message: str
-    warning: bool = False
-
-    def __str__(self) -> str:
-        kind = "warning: " if self.warning else ""
-        return f"{self.path}:{self.line}:{self.col}: {kind}{self.message}"
 
 
 @dataclass(frozen=True)
@@ -128,6 +113,7 @@ class _File:
     events: list[tuple[int, Event]]  # (index in the file, event) of the events that validated
     registries: dict[str, dict[str, Any]]
     known_positions: Positions | None = None
+    claims: list[tuple[int, Claim]] = dataclasses.field(default_factory=list)  # (index in the file, claim)
 
     @property
     def positions(self) -> Positions:
@@ -217,9 +203,10 @@ def _parse_file(label: str, text: str) -> tuple[_File | None, list[Problem]]:
     model = _fast_model(text)
     if model is not None:
         registries = {name: getattr(model, name) for name in REGISTRIES}
-        return _File(label, text, model, list(enumerate(model.events)), registries), []
+        return _File(label, text, model, list(enumerate(model.events)), registries,
+                     claims=list(enumerate(model.claims))), []  # fmt: skip
     parsed = parse(text)
-    problems = [Problem(label, p.line, p.col, p.message) for p in parsed.problems]
+    problems = [dataclasses.replace(p, path=label) for p in parsed.problems]
     if parsed.data is None and not parsed.problems:
         message = "the file is empty; expected a mapping with 'countries', 'types' and 'events'"
         return None, [Problem(label, 1, 1, message)]
@@ -235,10 +222,10 @@ def _parse_file(label: str, text: str) -> tuple[_File | None, list[Problem]]:
     except ValidationError as exc:
         problems.extend(_from_validation(exc, label, parsed.positions, data))
         registries, events = _salvage(data)
-        return _File(label, text, None, events, registries, parsed.positions), problems
+        return _File(label, text, None, events, registries, parsed.positions, _salvage_claims(data)), problems
     events = list(enumerate(model.events))
     registries = {name: getattr(model, name) for name in REGISTRIES}
-    return _File(label, text, model, events, registries, parsed.positions), problems
+    return _File(label, text, model, events, registries, parsed.positions, list(enumerate(model.claims))), problems
 
 
 _EVENTS = TypeAdapter(list[Event])
@@ -306,38 +293,57 @@ def _references_only(item: dict[str, Any]) -> Event:
     )  # fmt: skip
 
 
+def _salvage_claims(data: dict[str, Any]) -> list[tuple[int, Claim]]:
+    """The claims of an invalid file; an invalid claim stands in with just its references."""
+    out = []
+    raw = data.get("claims") if isinstance(data.get("claims"), list) else []
+    for i, item in enumerate(raw):
+        try:
+            out.append((i, Claim.model_validate(item)))
+        except ValidationError:
+            if isinstance(item, dict):
+                events = item.get("events") if isinstance(item.get("events"), list) else []
+                out.append((i, Claim.model_construct(
+                    id=item.get("id") if isinstance(item.get("id"), str) else None,
+                    article=item.get("article") if isinstance(item.get("article"), str) else None,
+                    events=[e for e in events if isinstance(e, str)],
+                )))  # fmt: skip
+    return out
+
+
 def _merge(files: list[_File]) -> tuple[Dataset | None, list[Problem], list[Problem]]:
     if not files:
         return None, [], []
     registries: dict[str, dict[str, Any]] = {name: {} for name in REGISTRIES}
-    events: list[Event] = []
-    origins: list[tuple[_File, int]] = []
+    lists: dict[str, list] = {"events": [], "claims": []}
+    origins: dict[str, list[tuple[_File, int]]] = {"events": [], "claims": []}
     for f in files:
         for name in REGISTRIES:
             for key, value in f.registries[name].items():
                 registries[name].setdefault(key, value)  # the first file's definition wins
-        for index, event in f.events:
-            events.append(event)
-            origins.append((f, index))
+        for name, found in (("events", f.events), ("claims", f.claims)):
+            for index, item in found:
+                lists[name].append(item)
+                origins[name].append((f, index))
 
     def place(loc: tuple) -> tuple[_File, tuple]:
-        if len(loc) >= 2 and loc[0] == "events" and isinstance(loc[1], int):
-            f, index = origins[loc[1]]
-            return f, ("events", index, *loc[2:])
+        if len(loc) >= 2 and loc[0] in origins and isinstance(loc[1], int):
+            f, index = origins[loc[0]][loc[1]]
+            return f, (loc[0], index, *loc[2:])
         return files[0], loc
 
-    def located(loc: tuple, message: str, warning: bool = False) -> Problem:
+    def located(loc: tuple, message: str, severity: Severity = "error") -> Problem:
         f, local = place(loc)
         line, col, _ = f.positions.locate(local)
-        return Problem(f.label, line, col, message, warning)
+        return Problem(f.label, line, col, message, severity)
 
     errors: list[Problem] = []
     dataset = None
     try:
-        dataset = Dataset(**registries, events=events)
+        dataset = Dataset(**registries, **lists)
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
-            message = f"{_dotted(place(err['loc'])[1])}: {err['msg']}"
+            message = f"{dotted(place(err['loc'])[1])}: {err['msg']}"
             first = (err.get("ctx") or {}).get("first")
             if first:
                 other = located(first, "")
@@ -345,7 +351,7 @@ def _merge(files: list[_File]) -> tuple[Dataset | None, list[Problem], list[Prob
             errors.append(located(err["loc"], message))
     warnings = []
     if dataset is not None and not any(f.model is None for f in files):
-        warnings = [located(loc, f"{_dotted(place(loc)[1])}: {msg}", True) for loc, msg in dataset.warnings()]
+        warnings = [located(loc, f"{dotted(place(loc)[1])}: {msg}", "warning") for loc, msg in dataset.warnings()]
     return dataset, errors, warnings
 
 
@@ -362,39 +368,14 @@ def _kind(value: Any) -> str:
     return kind
 
 
-def _dotted(loc: Iterable[Any]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top)"
-
-
-def _data_path(loc: tuple, data: Any) -> tuple[tuple, bool]:
-    """Drop pydantic's union-branch names from ``loc``; say whether it ends at a dict key."""
-    path: list[Any] = []
-    node = data
-    for part in loc:
-        if part == "[key]":
-            return tuple(path), True
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            node = node[part]
-        elif isinstance(node, dict) and not isinstance(part, int):
-            path.append(part)  # a missing or unknown key: keep it, it names the field
-            return tuple(path), False
-        else:
-            continue  # a union branch such as 'str' or 'list[...]'
-        path.append(part)
-    return tuple(path), False
-
-
 def _model_at(path: tuple) -> type[BaseModel] | None:
     """The model that validates the mapping at ``path`` (for suggesting field names)."""
     if not path:
         return DataFile
     if path[0] == "events":
         return Event if len(path) == 2 else models.Source if len(path) == 4 and path[2] == "sources" else None
+    if path[0] == "claims":
+        return Claim if len(path) == 2 else None
     kinds = {"countries": models.Country, "types": models.EventType, "articles": models.Article,
              "milestones": models.Milestone}  # fmt: skip
     return kinds.get(path[0]) if len(path) == 2 else None
@@ -403,19 +384,19 @@ def _model_at(path: tuple) -> type[BaseModel] | None:
 def _from_validation(exc: ValidationError, label: str, positions: Positions, data: Any) -> list[Problem]:
     problems: dict[tuple[int, int], Problem] = {}
     for err in exc.errors(include_url=False):
-        path, at_key = _data_path(err["loc"], data)
+        path, at_key = data_path(err["loc"], data)
         kind = err["type"]
         if kind == "missing":
             where = positions.locate(path[:-1])
-            message = f"{_dotted(path[:-1])}: missing required field {path[-1]!r}"
+            message = f"{dotted(path[:-1])}: missing required field {path[-1]!r}"
         elif kind == "extra_forbidden":
             where = positions.locate(path, key=True)
             model = _model_at(path[:-1])
             known = list(model.model_fields) if model else []
-            message = f"{_dotted(path[:-1])}: {models.unknown_message('field', str(path[-1]), known)}"
+            message = f"{dotted(path[:-1])}: {models.unknown_message('field', str(path[-1]), known)}"
         else:
             where = positions.locate(path, key=at_key)
-            what = f"key {path[-1]!r}" if at_key else _dotted(path)
+            what = f"key {path[-1]!r}" if at_key else dotted(path)
             message = f"{what}: {_friendly(err, at_key)}"
         line, col, _ = where
         problems.setdefault((line, col), Problem(label, line, col, message))

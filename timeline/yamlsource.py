@@ -30,6 +30,8 @@ import yaml.reader
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
+from .problems import Problem
+
 try:  # libyaml is in PyYAML's wheels; the pure-Python parser is the same grammar, only slower
     from yaml.cyaml import CParser as _Parser
 except ImportError:  # pragma: no cover
@@ -55,15 +57,6 @@ TAG = "tag:yaml.org,2002:"
 # Aliases may repeat at most this many nodes, plus one per character of the document: room for
 # any honest use (a shared list of sources), none for a "billion laughs" bomb.
 ALIAS_BUDGET = 10_000
-
-
-@dataclass(frozen=True, slots=True)
-class Located:
-    """A problem at a 1-based line and column."""
-
-    line: int
-    col: int
-    message: str
 
 
 class Core12Resolver(BaseResolver):
@@ -112,7 +105,7 @@ class Positions:
 class Parsed:
     data: Any
     positions: Positions
-    problems: list[Located]
+    problems: list[Problem]
 
 
 def _mark(node: Node) -> tuple[int, int]:
@@ -144,12 +137,12 @@ class _Builder:
     def __init__(self, budget: int) -> None:
         self.budget = budget
         self.positions = Positions()
-        self.problems: list[Located] = []
+        self.problems: list[Problem] = []
         self.done: dict[int, tuple[Any, int]] = {}  # id(node) -> (value, size) for aliases
         self.alias_nodes = 0
 
     def problem(self, node: Node, message: str) -> None:
-        self.problems.append(Located(*_mark(node), message))
+        self.problems.append(Problem("", *_mark(node), message))
 
     def build(self, node: Node, path: tuple) -> tuple[Any, int]:
         self.positions.values[path] = _mark(node)
@@ -218,7 +211,10 @@ class _AliasBomb(Exception):
 
 
 def parse(text: str) -> Parsed:
-    """Parse one YAML document safely; syntax errors come back as ``Located`` problems."""
+    """Parse one YAML document safely; syntax errors come back as ``Problem``s.
+
+    Their ``path`` is empty: the caller names the file.
+    """
     composer = None
     try:
         composer = _Composer(text)
@@ -231,15 +227,15 @@ def parse(text: str) -> Parsed:
         elif "\t" in message or "'\\t'" in message or "tab character" in message:
             message = "tab character: YAML indents with spaces only"
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return Parsed(None, Positions(), [Located(line, col, f"YAML syntax error: {message}")])
+        return Parsed(None, Positions(), [Problem("", line, col, f"YAML syntax error: {message}")])
     except yaml.reader.ReaderError as exc:  # a character YAML forbids; located by its offset
         line = text.count("\n", 0, exc.position) + 1
         col = exc.position - text.rfind("\n", 0, exc.position)
         code = exc.character if isinstance(exc.character, int) else ord(exc.character)
         message = f"character {chr(code)!r} (#x{code:04x}) is not allowed in YAML; remove it"
-        return Parsed(None, Positions(), [Located(line, col, message)])
+        return Parsed(None, Positions(), [Problem("", line, col, message)])
     except yaml.YAMLError as exc:  # pragma: no cover - every other error carries a mark
-        return Parsed(None, Positions(), [Located(1, 1, f"YAML error: {exc}")])
+        return Parsed(None, Positions(), [Problem("", 1, 1, f"YAML error: {exc}")])
     finally:
         if composer is not None:
             composer.dispose()
@@ -252,7 +248,7 @@ def parse(text: str) -> Parsed:
         line, col = _mark(bomb.node)
         message = (f"aliases repeat more than {builder.budget:,} nodes (a 'billion laughs' "
                    "document?); refusing to expand them")  # fmt: skip
-        return Parsed(None, builder.positions, [Located(line, col, message)])
+        return Parsed(None, builder.positions, [Problem("", line, col, message)])
     return Parsed(data, builder.positions, builder.problems)
 
 

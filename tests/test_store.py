@@ -1,0 +1,128 @@
+"""store: files to one validated Dataset, or every problem located as FILE:LINE:COL, never an exception."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from timeline import store
+from timeline.problems import Problem
+
+from .fixtures import GOOD
+
+EVENT = "  - {{id: {id}, title: {title}, date: {date}, countries: [{country}], type: satellite, " \
+        "description: x, sources: [{{url: 'https://example.org/x', title: X}}]}}\n"  # fmt: skip
+
+
+def more_events(*events: dict[str, str], countries: str = "  CN: {name: China}\n") -> str:
+    """A second file: its own registry entries and events that lean on the first file's."""
+    return "countries:\n" + countries + "types: {}\nevents:\n" + "".join(EVENT.format(**e) for e in events)
+
+
+@pytest.fixture
+def good(tmp_path):
+    path = tmp_path / "events.yaml"
+    path.write_text(GOOD, encoding="utf-8")
+    return path
+
+
+def errors(*paths) -> list[str]:
+    return [str(p) for p in store.load(paths).errors]
+
+
+def test_a_valid_file_loads_into_a_dataset(good):
+    loaded = store.load([good])
+    assert loaded.ok and loaded.errors == () and loaded.warnings == ()
+    assert [e.id for e in loaded.dataset.events] == ["sputnik-1"]
+    assert list(loaded.dataset.countries) == ["SU", "US"]
+    assert len(loaded.version) == 10
+
+
+def test_files_merge_into_one_dataset_and_the_first_files_registry_entry_wins(good, tmp_path):
+    second = tmp_path / "more.yaml"
+    second.write_text(more_events({"id": "dfh-1", "title": "DFH 1", "date": "1970-04-24", "country": "CN"},
+                                  {"id": "explorer-1", "title": "Explorer 1", "date": "1958-02", "country": "US"},
+                                  countries="  CN: {name: China}\n  SU: {name: USSR}\n"))  # fmt: skip
+    loaded = store.load([good, second])
+    assert loaded.ok, loaded.errors
+    assert [e.id for e in loaded.dataset.events] == ["sputnik-1", "dfh-1", "explorer-1"]  # file order
+    assert list(loaded.dataset.countries) == ["SU", "US", "CN"]
+    assert loaded.dataset.countries["SU"].name == "Soviet Union"
+    assert loaded.version != store.load([good]).version
+
+
+def test_problems_across_files_are_located_in_the_file_at_fault(good, tmp_path):
+    second = tmp_path / "more.yaml"
+    second.write_text(more_events({"id": "sputnik-1", "title": "Again", "date": "1958", "country": "CN"},
+                                  {"id": "dfh-1", "title": "DFH 1", "date": "1970", "country": "XX"}))  # fmt: skip
+    loaded = store.load([good, second])
+    assert not loaded.ok and loaded.dataset is None
+    assert [str(p) for p in loaded.errors] == [
+        f"{second}:5:10: events[0].id: duplicate id 'sputnik-1' (first at {good}:7)",
+        f"{second}:6:55: events[1].countries[0]: unknown country 'XX' (known: SU, US, CN)",
+    ]
+
+
+def test_problems_are_sorted_by_file_line_and_column(good, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(GOOD.replace("1957-10-04", "1957-13-45").replace("[SU]", "[CNN]"), encoding="utf-8")
+    found = store.load([bad, good]).errors
+    assert list(found) == sorted(found)
+    assert [(p.path, p.line, p.col) for p in found] == [(str(bad), 9, 11), (str(bad), 10, 17), (str(good), 7, 9)]
+    assert found[2].message == f"events[0].id: duplicate id 'sputnik-1' (first at {bad}:7)"
+    assert all(isinstance(p, Problem) and p.severity == "error" for p in found)
+
+
+@pytest.mark.parametrize("content, where, message", [
+    (b"", "1:1", "the file is empty; expected a mapping with 'countries', 'types' and 'events'"),
+    (b"- a\n- b\n", "1:1", "expected a mapping with 'countries', 'types' and 'events' at the top, got a list"),
+    (b"countries: {}\ntypes: {}\nevents:\n  - id: x\n", "4:5", "events[0]: missing required field 'title'"),
+    (b"countries:\n  S\x00U: x\n", "2:4", "binary data (a NUL byte), expected a UTF-8 YAML text file"),
+    (b"countries:\n  SU: {name: Sovi\xe9t}\n", "2:18",
+     "not UTF-8 text: byte 0xe9 cannot be decoded; save the file as UTF-8"),
+])  # fmt: skip
+def test_unusable_files_are_located_errors_not_exceptions(tmp_path, content, where, message):
+    path = tmp_path / "events.yaml"
+    path.write_bytes(content)
+    assert errors(path) == [f"{path}:{where}: {message}"]
+
+
+def test_missing_files_and_folders_are_located_errors(tmp_path):
+    assert errors(tmp_path / "nope.yaml") == [f"{tmp_path / 'nope.yaml'}:1:1: no such file"]
+    assert errors(tmp_path) == [f"{tmp_path}:1:1: is a directory, expected a YAML file"]
+
+
+def test_doubtful_data_is_a_warning_and_still_loads(tmp_path):
+    path = tmp_path / "events.yaml"
+    text = GOOD.replace("types:", "milestones:\n  first-satellite: {label: First satellite, order: 1, definition: x.}\ntypes:")
+    text = text.replace("    description: First satellite.\n", "    milestone: first-satellite\n    description: First satellite.\n")
+    text += ("  - {id: sputnik-2, title: Sputnik 2, date: 1957-11-03, countries: [SU], type: satellite, "
+             "milestone: first-satellite, description: x, sources: [{url: 'https://example.org/2', title: t}]}\n")  # fmt: skip
+    path.write_text(text, encoding="utf-8")
+    loaded = store.load([path])
+    assert loaded.ok and [w.severity for w in loaded.warnings] == ["warning"]
+    assert [str(w) for w in loaded.warnings] == [
+        f"{path}:19:102: warning: events[1].milestone: SU already reached milestone 'first-satellite' "
+        "with 'sputnik-1'; the race view uses the earlier one"
+    ]
+
+
+def test_check_gives_the_verdict_and_counts_without_the_data(good, tmp_path):
+    report = store.check([good], use_cache=False)
+    assert report.ok and report.counts == {"events": 1, "countries": 2, "types": 1}
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(GOOD.replace("[SU]", "[CNN]"), encoding="utf-8")
+    report = store.check([bad], use_cache=False)
+    assert not report.ok and report.counts == {}
+    assert [str(p) for p in report.errors] == [
+        f"{bad}:10:17: events[0].countries[0]: unknown country 'CNN' (known: SU, US)"
+    ]
+
+
+def test_default_paths_are_the_given_files_else_the_local_file_else_the_bundled_one(tmp_path, monkeypatch):
+    assert store.default_paths(["a.yaml", tmp_path]) == [Path("a.yaml"), tmp_path]
+    monkeypatch.chdir(tmp_path)
+    assert store.default_paths() == [store.bundled_path()]
+    (tmp_path / "events.yaml").write_text(GOOD)
+    assert store.default_paths() == [Path("events.yaml")]
