@@ -321,3 +321,40 @@ def write_fixture(folder: Path) -> Path:
     path = folder / "events.yaml"
     path.write_text(RACE_FIXTURE, encoding="utf-8")
     return path
+
+
+# --- claims: two articles and what they claim about the fixture's events -----------------------
+
+CLAIMS_FIXTURE = FIXTURE.replace("events:\n", """\
+articles:
+  red: {title: The Red Article, author: A. Writer, published: 2024-05, url: "https://example.org/red"}
+  blue: {title: The Blue Article}
+events:
+""", 1) + """\
+claims:
+  - id: red-sputnik
+    article: red
+    claim: The Soviet Union launched the first satellite in 1957.
+    claimed_date: 1957
+    verdict: supported
+    events: [sputnik-1]
+  - id: red-china-1975
+    article: red
+    claim: China launched its first satellite in 1975.
+    quote: "in 1975, China"
+    claimed_date: 1975
+    verdict: contradicted
+    events: [dongfanghong-1]
+    note: Dong Fang Hong 1 was launched on 24 April 1970.
+  - id: blue-vanguard
+    article: blue
+    claim: Vanguard TV3 reached orbit.
+    verdict: partly
+    events: [vanguard-tv3]
+    note: It exploded on the pad in December 1957.
+  - id: blue-secret
+    article: blue
+    claim: A secret satellite flew in 1950.
+    verdict: unverifiable
+    note: No source records it.
+"""

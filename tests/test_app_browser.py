@@ -6,9 +6,7 @@ event id) and ends with ``dash_duo.get_logs() == []``: no error reached the brow
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
@@ -18,47 +16,11 @@ from timeline.app import create_app
 
 from .conftest import EVENTS
 from .fixtures import FIXTURE
+from .helpers import PLOTTED_JS, choose, plotted, query, until, wait_plotted  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
 EVERY = {"sputnik-1", "vanguard-tv3", "dongfanghong-1", "zarya", "crewed-cn-2030"}
-
-PLOTTED_JS = """
-const gd = document.querySelector('#timeline .js-plotly-plot');
-if (!gd || !gd.data) { return null; }
-const ids = [];
-for (const trace of gd.data) {
-  for (const c of (trace.customdata || [])) { ids.push(Array.isArray(c) ? c[0] : c); }
-}
-return ids;
-"""
-
-
-def until(check, timeout: float = 8.0, message: str = "condition"):
-    """Poll ``check`` until it returns something truthy (the page updates asynchronously)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {message() if callable(message) else message}")
-        time.sleep(0.1)
-
-
-def plotted(dash_duo) -> set[str] | None:
-    ids = dash_duo.driver.execute_script(PLOTTED_JS)
-    return None if ids is None else set(ids)
-
-
-def wait_plotted(dash_duo, expected: set[str]) -> None:
-    until(lambda: plotted(dash_duo) == expected, message=f"the chart to plot {sorted(expected)}, "
-          f"it plots {sorted(plotted(dash_duo) or [])}")  # fmt: skip
-
-
-def query(dash_duo) -> dict[str, str]:
-    return dict(parse_qsl(urlsplit(dash_duo.driver.current_url).query))
-
 
 @pytest.fixture
 def served(dash_duo, fixture_events):
@@ -341,18 +303,6 @@ def test_the_real_dataset_plots_all_its_events(dash_duo):
     wait_plotted(dash_duo, ids)
     dash_duo.wait_for_text_to_equal("#count", f"{len(ids)} of {len(ids)} events")
     assert dash_duo.get_logs() == []
-
-
-def choose(dash_duo, dropdown: str, *labels: str) -> None:
-    """Pick options of a dcc.Dropdown the way a keyboard user does: open, type, Enter, Escape."""
-    dash_duo.find_element(dropdown).click()
-    for label in labels:
-        box = dash_duo.wait_for_element(".dash-dropdown-search")
-        box.clear()
-        box.send_keys(label)
-        box.send_keys(Keys.ENTER)
-    dash_duo.driver.switch_to.active_element.send_keys(Keys.ESCAPE)
-    until(lambda: not dash_duo.find_elements(".dash-dropdown-content"), message="the dropdown to close")
 
 
 def test_a_new_user_filters_china_and_the_soviet_union_and_shares_the_view(dash_duo, served):

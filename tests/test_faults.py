@@ -29,8 +29,7 @@ import pytest
 from timeline import edit, store
 
 from .fixtures import EXPLORER, FAULTS, FIXTURE, restore, retitled
-from .test_app_browser import until
-from .test_server import get, load
+from .helpers import get, load, until
 
 EVERY = {"sputnik-1", "vanguard-tv3", "dongfanghong-1", "zarya", "crewed-cn-2030"}
 

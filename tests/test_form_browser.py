@@ -14,7 +14,7 @@ from timeline import form
 from timeline.app import create_app
 
 from .fixtures import VOSTOK, VOSTOK_LINES, added_lines
-from .test_app_browser import choose, query, until, wait_plotted
+from .helpers import choose, query, until, wait_plotted
 
 pytestmark = pytest.mark.browser
 

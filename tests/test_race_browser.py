@@ -15,7 +15,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from timeline.app import create_app
 
 from .fixtures import EVERYTHING, write_fixture
-from .test_app_browser import query, until
+from .helpers import query, until
 
 pytestmark = pytest.mark.browser
 

@@ -16,7 +16,7 @@ from timeline import server
 from timeline.app import create_app
 from timeline.urlstate import app_views
 
-from .test_app_browser import PLOTTED_JS, until
+from .helpers import PLOTTED_JS, until
 
 SCRIPT = "<script>window.__xss=1</script>"
 IMG = '<img src=x onerror="window.__xss=1">'

@@ -6,7 +6,6 @@ The servers run as the command runs them (``python -m timeline serve``) on a fre
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import logging
 import os
@@ -14,8 +13,6 @@ import re
 import signal
 import subprocess
 import sys
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -27,26 +24,7 @@ from timeline.live import LiveData
 
 from .conftest import ROOT
 from .fixtures import FIXTURE
-
-
-def _bench_load():
-    """``bench/load.py`` as a module (bench/ is scripts, not a package)."""
-    spec = importlib.util.spec_from_file_location("bench_load", ROOT / "bench" / "load.py")
-    module = sys.modules.setdefault("bench_load", importlib.util.module_from_spec(spec))
-    spec.loader.exec_module(module)
-    return module
-
-
-load = _bench_load()
-
-
-def get(url: str) -> tuple[int, dict, str]:
-    """Status, headers and body of a GET, whatever the status."""
-    try:
-        with urllib.request.urlopen(url, timeout=30) as response:
-            return response.status, dict(response.headers), response.read().decode()
-    except urllib.error.HTTPError as exc:
-        return exc.code, dict(exc.headers), exc.read().decode()
+from .helpers import get, load
 
 
 def listening(port: int) -> set[str]:

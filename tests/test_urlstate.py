@@ -10,7 +10,7 @@ from timeline.frame import Filters
 from timeline.ids import CHART, DETAILS_CLOSE, OPEN_EVENT, RACE_CELL, RESET, SEARCH, URL
 from timeline.urlstate import Step, clicked_event, control_values, next_url, read_url, write_url
 
-from .test_figures import FIXTURE
+from .fixtures import FIXTURE
 
 
 @pytest.fixture

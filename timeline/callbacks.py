@@ -145,7 +145,8 @@ def _charts(app: Dash, data: LiveData) -> None:
         snapshot = data.current()
         filters, drawn = redraw(search, look, version, last, snapshot)
         if filters.view != "race" or not snapshot.ok:
-            return no_update, no_update, no_update, [], True, "", drawn
+            note = panes.CLAIMS_FILTERS_NOTE if filters.view == "claims" else ""
+            return no_update, no_update, no_update, [], True, note, drawn
         figure = _figure("race", snapshot, filters, look)
         config = graph_config(figures.file_stem("race", filters), narrow=(look.get("width") or 1000) < 640)
         matrix = panes.race_matrix(race.of(snapshot.df, filters, snapshot.dataset), snapshot.dataset)

@@ -181,6 +181,10 @@ def link_notes(notes: list[str]) -> list:
 
 # --- the claims view --------------------------------------------------------------------------
 
+CLAIMS_FILTERS_NOTE = (
+    "The claims view filters by article and verdict (the links above the claims); the event filters "
+    "here do not apply to it."
+)
 CLAIMS_HINT = (
     "Each factual claim of the articles, in our words, judged against the sourced record; opinions "
     "are not judged. The chart sets each dated claim against the record's date; click a point, or an "

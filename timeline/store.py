@@ -306,7 +306,8 @@ def _salvage_claims(data: dict[str, Any]) -> list[tuple[int, Claim]]:
                 out.append((i, Claim.model_construct(
                     id=item.get("id") if isinstance(item.get("id"), str) else None,
                     article=item.get("article") if isinstance(item.get("article"), str) else None,
-                    events=[e for e in events if isinstance(e, str)],
+                    events=[e for e in events if isinstance(e, str)], verdict="unverifiable", claim="",
+                    quote=None, claimed_date=None, note="(invalid claim: its references only)",
                 )))  # fmt: skip
     return out
 
