@@ -95,9 +95,9 @@
       if (!id.start) {
         range = layout.meta && layout.meta.fullRange;
       } else if (axis.type === "date") {
-        range = [id.start + "-01-01", id.start + 10 + "-01-01"];
+        range = [id.start + "-01-01", id.start + (id.years || 10) + "-01-01"];
       } else {
-        range = [id.start - 0.6, id.start + 9.6];
+        range = [id.start - 0.6, id.start + (id.years || 10) - 0.4];
       }
       window.Plotly.relayout(gd, range ? {"xaxis.range": range} : {"xaxis.autorange": true});
       return noUpdate();

@@ -163,7 +163,7 @@ def test_the_race_view_exports_like_any_other_view(chromium, tmp_path):
         assert len(image.convert("RGB").getcolors(maxcolors=1_000_000)) > 200
     html = page.read_text(encoding="utf-8")
     assert '"vostok-1"' in html and '"skylab"' in html and '"dong-fang-hong-1"' not in html
-    assert "Years since the country's first satellite" in html and "Filters: SU, US" in html
+    assert "Years since the country's first satellite" in html and "Filters: Soviet Union, United States" in html
     bad = invoke(data, "-o", tmp_path / "x.png", "--view", "race", "--align", "launch")
     assert bad.exit_code == 2 and "'launch' is not one of date, start" in bad.output
 
@@ -319,7 +319,7 @@ def test_csv_and_html_carry_the_filters(fixture_file, tmp_path):
     assert [r["id"] for r in csv.DictReader(csv_path.open(encoding="utf-8", newline=""))] == ["vostok-1", "apollo-11"]
     page = html_path.read_text(encoding="utf-8")
     assert '"vostok-1"' in page and '"sputnik-1"' not in page
-    caption = "Filters: SU, US · crewed-flight · 1957–1969"
+    caption = "Filters: Soviet Union, United States · Crewed flight · 1957–1969"
     # inside the figure's JSON: as UTF-8 (orjson) or \u-escaped (the json module)
     assert caption in page or json.dumps(caption)[1:-1] in page
 
@@ -434,7 +434,7 @@ def test_filter_options_read_like_the_url(loaded):
 
 def test_caption_names_filters_version_and_files(loaded):
     text = export.caption(Filters(countries=("SU",), q="moon"), loaded)
-    assert text == f"Filters: SU · “moon”  |  Data version {loaded.version}  |  Sources: see {FIXTURE_NAME}"
+    assert text == f"Filters: Soviet Union · “moon”  |  Data version {loaded.version}  |  Sources: see {FIXTURE_NAME}"
 
 
 def test_captioned_copies_and_image_size_defaults_to_a_slide(loaded):

@@ -236,3 +236,81 @@ def test_many_points_switch_the_scatter_to_webgl_and_keep_few_traces(data, monke
     assert {t.name: t.type for t in fig.data if t.customdata}["first"] == "scattergl"
     # spans, one trace of events per country colour, firsts, failures: never one per event
     assert [t.name for t in fig.data if t.customdata] == ["Spans"] + ["Events"] * 4 + ["first", "failed"]
+
+
+# --- colours, names and bins that scale ------------------------------------------------------------
+
+
+def many_countries(n: int, per_country=lambda i: 1) -> str:
+    """An events file with ``n`` countries (no registry colours), ``per_country(i)`` events each."""
+    countries = "".join(f"  C{i:02d}: {{name: Country {i}}}\n" for i in range(n))
+    events = "".join(
+        f"  - {{id: e{i}-{j}, title: E{i}-{j}, date: {1960 + j}, countries: [C{i:02d}], type: launch, "
+        f"description: D., sources: [{{url: 'https://example.org/{i}', title: S}}]}}\n"
+        for i in range(n) for j in range(per_country(i))
+    )
+    return f"countries:\n{countries}types:\n  launch: {{label: Launch}}\nevents:\n{events}"
+
+
+def load_text(tmp_path, text: str):
+    path = tmp_path / "many.yaml"
+    path.write_text(text, encoding="utf-8")
+    loaded = store.load([path])
+    assert loaded.ok, loaded.errors
+    return loaded.dataset
+
+
+def test_up_to_24_lanes_get_distinct_colours_registry_colours_first(tmp_path):
+    ds = load_text(tmp_path, many_countries(24))
+    colors = charts.country_colors(ds)
+    assert len(set(colors.values())) == 24
+    assert list(colors.values())[:7] == list(charts.PALETTE[:6]) + [charts.PALETTE[7]]  # Okabe & Ito first, no grey
+    bundled = store.load([store.bundled_path()]).dataset
+    assert len(set(charts.country_colors(bundled).values())) == len(bundled.countries)
+
+
+def test_beyond_24_countries_the_smallest_share_other_countries_in_grey(tmp_path):
+    ds = load_text(tmp_path, many_countries(30, per_country=lambda i: 30 - i))
+    df = frame.to_frame(ds)
+    fig = figures.figure("timeline", df, Filters(), ds)
+    lanes = list(fig.layout.yaxis.ticktext)
+    assert len(lanes) == 24 and lanes[-1] == "Other countries"
+    assert "7 countries with the fewest events share “Other countries”" in fig.layout.title.text
+    marks = figures.placed(df, Filters(), ds)
+    assert set(marks.loc[marks["lane"] == "Other countries", "country"]) == {f"C{i}" for i in range(23, 30)}
+    assert set(marks.loc[marks["lane"] == "Other countries", "color"]) == {charts.OTHER_COLOR}
+
+
+def test_titles_and_axes_use_names_and_say_what_is_counted(tmp_path):
+    ds = load_text(tmp_path, many_countries(3, per_country=lambda i: 12))
+    df = frame.to_frame(ds)
+    fig = figures.figure("activity", df, Filters(countries=("C00", "C01"), start=PartialDate(1960)), ds)
+    assert fig.layout.title.text.startswith("Country 0, Country 1 · 1960–… · launches per year")
+    assert fig.layout.yaxis.title.text == "Launches"
+    assert figures.figure("timeline", df, Filters(), ds).layout.title.text.endswith("36 launches")
+
+
+@pytest.mark.parametrize("first, last, size", [(1957, 1980, 1), (1957, 2010, 5), (1957, 2030, 10)])
+def test_activity_bins_adapt_to_the_span_and_stay_within_the_data(first, last, size):
+    assert figures.activity_bin(first, last) == size
+    assert figures.bin_label(1990, 5) == "1990–1994" and figures.bin_label(1990, 10) == "1990s"
+
+
+def test_activity_draws_5_year_bins_only_where_there_is_data(tmp_path):
+    ds = load_text(tmp_path, many_countries(1, per_country=lambda i: 40))  # 1960..1999
+    fig = figures.figure("activity", frame.to_frame(ds), Filters(), ds)
+    assert list(fig.data[0].x) == [1960, 1965, 1970, 1975, 1980, 1985, 1990, 1995]
+    assert list(fig.data[0].y) == [5] * 8 and "per 5 years" in fig.layout.title.text
+
+
+def test_a_type_that_reuses_another_types_symbol_is_warned_about(runner, tmp_path):
+    from timeline.cli import main
+
+    text = many_countries(1).replace("  launch: {label: Launch}\n",
+                                     "  launch: {label: Launch, symbol: star}\n  crewed: {label: Crewed, symbol: star}\n")
+    path = tmp_path / "symbols.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = runner.invoke(main, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    assert (f"{path}:5:35: warning: types.crewed.symbol: type 'crewed' reuses symbol 'star' of type 'launch'"
+            in result.output)  # fmt: skip

@@ -263,7 +263,7 @@ def _client(app: Dash) -> None:
          [Input(PNG, "n_clicks"), Input(SVG, "n_clicks"), State(CHART, "config")]),
         ("copyLink", [Output(MENU_STATUS, "children", allow_duplicate=True)], [Input(COPY_LINK, "n_clicks")]),
         ("zoomDecade", [Output(CLIENT_SINK, "children")],
-         [Input({"type": DECADE, "start": ALL}, "n_clicks"), State(CHART, "figure")]),
+         [Input({"type": DECADE, "start": ALL, "years": ALL}, "n_clicks"), State(CHART, "figure")]),
         ("focusDetails", [Output(CLIENT_SINK, "title")], [Input(DETAILS, "hidden")]),
         ("togglePanel", [Output(PANEL, "className"), Output(PANEL_TOGGLE, "aria-expanded")],
          [Input(PANEL_TOGGLE, "n_clicks")]),

@@ -22,6 +22,14 @@ from .models import SYMBOLS, Dataset
 # Okabe & Ito's colour-blind-safe palette (black left out: it vanishes on the dark theme; yellow
 # last: it is faint on white).
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999", "#F0E442")
+# Lanes beyond the first eight: Okabe & Ito's seven colours, then Paul Tol's "muted" and "light"
+# qualitative schemes (grey is kept for "Other countries"): 24 distinct colours in all.
+LANE_PALETTE = (
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+    "#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255", "#44AA99", "#999933", "#AA4499",
+    "#77AADD", "#EE8866", "#EEDD88", "#FFAABB", "#99DDFF", "#44BB99", "#BBCC33", "#AAAA00",
+)  # fmt: skip
+OTHER_COLOR = "#999999"
 STATUS_SYMBOL = {"achieved": "", "planned": "-open", "partial": "-open-dot", "failed": ""}
 NO_DOT = {"hourglass", "bowtie", "asterisk", "y-up"}  # plotly has no "-open-dot" of these: "-open"
 HOVER = "<b>%{hovertext}</b><br>%{text}<extra></extra>"
@@ -64,10 +72,11 @@ class Look:
 
 
 def country_colors(dataset: Dataset) -> dict[str, str]:
-    """Each country's registry colour, else the next palette colour no registry colour took."""
+    """Each country's registry colour, else the next ``LANE_PALETTE`` colour that no registry colour
+    and no earlier country took, in registry order: up to 24 lanes never share a colour."""
     taken = {c.color.upper() for c in dataset.countries.values() if c.color}
-    spare = itertools.cycle([c for c in PALETTE if c.upper() not in taken] or PALETTE)
-    return {code: c.color or next(spare) for code, c in dataset.countries.items()}
+    spare = iter([c for c in LANE_PALETTE if c.upper() not in taken])
+    return {code: c.color or next(spare, OTHER_COLOR) for code, c in dataset.countries.items()}
 
 
 def type_colors(dataset: Dataset) -> dict[str, str]:
@@ -88,12 +97,12 @@ def status_symbol(symbol: str, status: str) -> str:
     return symbol + ("-open" if suffix == "-open-dot" and symbol in NO_DOT else suffix)
 
 
-def base_layout(filters: Filters, look: Look, what: str) -> dict:
+def base_layout(filters: Filters, look: Look, what: str, dataset: Dataset | None = None) -> dict:
     """Theme colours, fonts, margins, a title saying what is shown, a horizontal legend below."""
     theme, small = look.theme, look.narrow
     axis = {"gridcolor": theme.grid, "linecolor": theme.grid, "zeroline": False, "color": theme.muted}
     return {
-        "title": {"text": title(filters, what), "x": 0, "xref": "container", "xanchor": "left", "pad": {"l": 10},
+        "title": {"text": title(filters, what, dataset), "x": 0, "xref": "container", "xanchor": "left", "pad": {"l": 10},
                   "font": {"size": 13 if small else 15}},
         "paper_bgcolor": theme.background, "plot_bgcolor": theme.background,
         "font": {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "color": theme.text, "size": 13},
@@ -105,9 +114,9 @@ def base_layout(filters: Filters, look: Look, what: str) -> dict:
     }  # fmt: skip
 
 
-def title(filters: Filters, what: str) -> str:
+def title(filters: Filters, what: str, dataset: Dataset | None = None) -> str:
     """``All countries, 1957-1975 · 48 events``: the filters in words, then what is counted."""
-    shown = filters.describe()
+    shown = filters.describe(dataset)
     return text(f"{shown[0].upper()}{shown[1:]} · {what}")
 
 

@@ -170,7 +170,7 @@ def filters_from_options(dataset: Dataset, *, countries: Iterable[str] = (), typ
 def caption(filters: Filters, loaded: store.Loaded) -> str:
     """What an export shows and where it comes from: filters, data version, source files."""
     names = ", ".join(dict.fromkeys(p.name for p in loaded.paths))
-    return f"Filters: {filters.describe()}  |  Data version {loaded.version}  |  Sources: see {names}"
+    return f"Filters: {filters.describe(loaded.dataset)}  |  Data version {loaded.version}  |  Sources: see {names}"
 
 
 def captioned(fig: go.Figure, text: str, theme: str = "light") -> go.Figure:
@@ -472,7 +472,7 @@ def export(loaded: store.Loaded, filters: Filters, wanted: Sequence[Target], *, 
             else:
                 contents[t.path] = tables.to_csv(df, filters).encode()  # the app's CSV download
         elif t.format == "html":
-            title = f"{t.view.capitalize()}: {filters.describe()}"
+            title = f"{t.view.capitalize()}: {filters.describe(loaded.dataset)}"
             contents[t.path] = html_page(charts[t.view], title, theme, width, height).encode()
     images = [t for t in wanted if t.format in IMAGE_FORMATS]
     drawn = {view: image_figure(charts[view]) for view in dict.fromkeys(t.view for t in images)}

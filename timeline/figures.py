@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 from . import claims, frame, race
 from .charts import (
     HOVER,
+    OTHER_COLOR,
     THEMES,
     Look,
     Theme,
@@ -47,7 +48,6 @@ from .models import Dataset
 # and 3.0 s with SVG (zooming: 0.4-1.9 s and 1.5-1.8 s). SVG's cost grows with the points,
 # WebGL's hardly: at 100,000 events only WebGL is usable.
 GL_POINTS = 20_000
-DECADES_AFTER_YEARS = 40  # the activity view counts per decade when the events span more years
 def figure(
     view: str, df: pd.DataFrame, filters: Filters, dataset: Dataset, *, theme: str = "light", width: int | None = None
 ) -> go.Figure:
@@ -116,7 +116,32 @@ def placed(rows: pd.DataFrame, filters: Filters, dataset: Dataset) -> pd.DataFra
         out["lane_order"] = out["country"].map(order)
         out["lane_color"] = out["country"].map(colors)
     out["color"] = out["country"].map(colors)
+    if filters.lanes == "country":
+        out = _group_others(out)
     return out.sort_values(["lane_order", "start", "id"], kind="stable").reset_index(drop=True)
+
+
+LANES_MAX = 24  # country lanes with a colour of their own; the rest share "Other countries"
+OTHER = "Other countries"
+
+
+def _group_others(out: pd.DataFrame) -> pd.DataFrame:
+    """Beyond ``LANES_MAX`` countries, the ones with the fewest events share one grey lane."""
+    counts = out["country"].value_counts()
+    if len(counts) <= LANES_MAX:
+        return out
+    keep = set(counts.index[: LANES_MAX - 1])
+    other = ~out["country"].isin(keep)
+    out = out.copy()
+    out.loc[other, ["lane", "lane_color", "color"]] = [OTHER, OTHER_COLOR, OTHER_COLOR]
+    out.loc[other, "lane_order"] = len(counts)
+    return out
+
+
+def others_note(marks: pd.DataFrame) -> str:
+    """``12 countries with fewest events share "Other countries"``, when lanes were grouped."""
+    grouped = marks.loc[marks["lane"] == OTHER, "country"].nunique()
+    return f" · {grouped} countries with the fewest events share “{OTHER}”" if grouped else ""
 
 
 def _lane_names(marks: pd.DataFrame) -> list[str]:
@@ -141,7 +166,8 @@ def timeline(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look)
     """
     marks = placed(rows, filters, dataset)
     lanes = _lane_names(marks)
-    layout = base_layout(filters, look, f"{len(rows):,} event{'s' * (len(rows) != 1)}")
+    layout = base_layout(filters, look, f"{len(rows):,} {counted(rows, dataset, len(rows))}{others_note(marks)}",
+                         dataset)  # fmt: skip
     layout["height"] = 320
     if marks.empty:
         return empty(layout, look.theme)
@@ -182,39 +208,66 @@ def timeline(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look)
 
 
 def activity(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look) -> go.Figure:
-    """Events per year (per decade over long spans), stacked by country (or type)."""
+    """Events per year, per 5 years or per decade (``activity_bin``: whichever keeps the bars
+    readable for the filtered span), stacked by country (or type); bins only within the data."""
     marks = placed(rows, filters, dataset)
-    layout = base_layout(filters, look, "events per year")
+    what = counted(rows, dataset)
+    layout = base_layout(filters, look, f"{what} per year", dataset)
     layout["height"] = 340 if look.narrow else 440
     if marks.empty:
         return empty(layout, look.theme)
     years = marks["start"].dt.year
-    by_decade = years.max() - years.min() > DECADES_AFTER_YEARS
-    marks = marks.assign(bin=years // 10 * 10 if by_decade else years)
-    unit = "decade" if by_decade else "year"
-    layout["title"]["text"] = title(filters, f"events per {unit}")
+    size = activity_bin(int(years.min()), int(years.max()))
+    marks = marks.assign(bin=years // size * size)
+    unit = {1: "year", 5: "5 years", 10: "decade"}[size]
+    layout["title"]["text"] = title(filters, f"{what} per {unit}", dataset)
     counts = marks.groupby(["lane_order", "lane", "lane_color", "bin"], sort=True).size()
     data = []
     for (_, lane, color), per_bin in counts.groupby(level=[0, 1, 2], sort=True):
         bins = per_bin.index.get_level_values("bin").tolist()
-        label = [f"{b}s" if by_decade else str(b) for b in bins]
         data.append({
             "type": "bar", "name": text(lane), "x": bins, "y": per_bin.tolist(), "marker": {"color": color},
-            "width": 8 if by_decade else 0.8, "customdata": label,
-            "hovertemplate": f"{text(lane)}<br>%{{customdata}}: %{{y}} event(s)<extra></extra>",
+            "width": size * 0.8, "customdata": [bin_label(b, size) for b in bins],
+            "hovertemplate": f"{text(lane)}<br>%{{customdata}}: %{{y}} {text(what)}<extra></extra>",
         })  # fmt: skip
     lo, hi = int(marks["bin"].min()), int(marks["bin"].max())
-    step = 10 if by_decade else max(1, round((hi - lo) / 12))
+    step = size * max(1, round((hi - lo) / size / 12))
     ticks = list(range(lo, hi + 1, step))
     layout["xaxis"].update(
-        tickvals=ticks, ticktext=[f"{t}s" if by_decade else str(t) for t in ticks],
-        range=[lo - step * 0.6, hi + step * 0.6] if by_decade else [lo - 0.7, hi + 0.7],
+        tickvals=ticks, ticktext=[bin_label(t, size, short=True) for t in ticks],
+        range=[lo - size * 0.6, hi + size * 0.6],
     )  # fmt: skip
-    layout["yaxis"].update(title={"text": "Events"}, rangemode="tozero", tickformat="d", fixedrange=True)
+    layout["yaxis"].update(title={"text": what.capitalize()}, rangemode="tozero", tickformat="d", fixedrange=True)
     layout.update(barmode="stack", hovermode="closest", bargap=0.15)
     layout["legend"].update(traceorder="normal")
     layout["height"] += look.legend_height([trace["name"] for trace in data])
     return go.Figure({"data": data, "layout": layout}, _validate=False)
+
+
+def activity_bin(first: int, last: int) -> int:
+    """Years per activity bar: single years up to 25 years of data, 5 years up to 60, else decades."""
+    span = last - first
+    return 1 if span <= 25 else 5 if span <= 60 else 10
+
+
+def bin_label(start: int, size: int, short: bool = False) -> str:
+    if size == 1:
+        return str(start)
+    if size == 10:
+        return f"{start}s"
+    return str(start) if short else f"{start}–{start + size - 1}"
+
+
+def counted(rows: pd.DataFrame, dataset: Dataset, n: int = 2) -> str:
+    """What the rows are, in words: "launches" when every row is of one type labelled Launch, else
+    "events" (singular when ``n`` is 1)."""
+    kinds = set(rows["type"]) if len(rows) else set()
+    if len(kinds) != 1:
+        return "event" if n == 1 else "events"
+    label = dataset.types[kinds.pop()].label.lower()
+    if n == 1:
+        return label
+    return label + ("es" if label.endswith(("s", "sh", "ch", "x", "z")) else "s")
 
 
 # view -> builder(filtered rows, filters, dataset, look). A new view adds its entry here.
@@ -314,7 +367,7 @@ def _lane_labels(marks: pd.DataFrame, lanes: list[str], filters: Filters, look: 
     """Lane names, wrapped; on a phone, country lanes show their codes to leave room for the events."""
     if look.narrow and filters.lanes == "country":
         codes = dict(zip(marks["lane"], marks["country"]))
-        return [codes[lane] for lane in lanes]
+        return ["Other" if lane == OTHER else codes[lane] for lane in lanes]
     return [wrap(lane, 10 if look.narrow else 16) for lane in lanes]
 
 

@@ -144,13 +144,16 @@ class Filters:
     def replace(self, **changes: Any) -> Filters:
         return dataclasses.replace(self, **changes)
 
-    def describe(self) -> str:
-        """A one-line human summary, for captions: ``CN, SU · 1957-1975 · achieved``."""
+    def describe(self, dataset: Dataset | None = None) -> str:
+        """A one-line human summary, for titles and captions: ``China, Soviet Union · 1957–1975 ·
+        achieved`` (names and labels from ``dataset``; codes and keys without it)."""
+        countries = dataset.countries if dataset else {}
+        types = dataset.types if dataset else {}
         parts = []
         if self.countries:
-            parts.append(", ".join(self.countries))
+            parts.append(", ".join(countries[c].name if c in countries else c for c in self.countries))
         if self.types:
-            parts.append(", ".join(self.types))
+            parts.append(", ".join(types[t].label if t in types else t for t in self.types))
         if self.statuses:
             parts.append(", ".join(self.statuses))
         if self.start or self.end:

@@ -245,14 +245,39 @@ def country_options(dataset: Dataset | None) -> list[dict]:
     return [{"label": c.name, "value": code} for code, c in (dataset.countries if dataset else {}).items()]
 
 
+QUICK_STEPS = (1, 2, 5, 10, 20, 25, 50, 100)  # years per quick-range button
+QUICK_MAX = 10  # buttons at most, besides "All"
+
+
+def quick_ranges(first: int, last: int) -> tuple[int, list[int]]:
+    """Years per button and each button's first year: the smallest step of ``QUICK_STEPS`` that
+    covers ``first``..``last`` in at most ``QUICK_MAX`` buttons (decades for 70 years, single years
+    for a decade), aligned on multiples of the step."""
+    for step in QUICK_STEPS:
+        starts = list(range(first // step * step, last // step * step + 1, step))
+        if len(starts) <= QUICK_MAX:
+            return step, starts
+    step = QUICK_STEPS[-1]
+    return step, list(range(first // step * step, last // step * step + 1, step))
+
+
+def quick_label(start: int, step: int) -> str:
+    if step == 1:
+        return str(start)
+    if step == 10:
+        return f"{start}s"
+    return f"{start}–{start + step - 1}"
+
+
 def decade_buttons(df: pd.DataFrame | None) -> list:
-    """A zoom button per decade the data covers, and one back to everything."""
-    years = df["start"].dt.year if df is not None and len(df) else None
-    starts = range(years.min() // 10 * 10, years.max() // 10 * 10 + 10, 10) if years is not None else ()
-    return [
-        *(html.Button(f"{d}s", id={"type": DECADE, "start": d}, className="chip") for d in starts),
-        html.Button("All", id={"type": DECADE, "start": 0}, className="chip", title="Show every year"),
-    ]
+    """Quick-range zoom buttons that fit the data's span (``quick_ranges``), and one back to everything."""
+    buttons = []
+    if df is not None and len(df):
+        step, starts = quick_ranges(int(df["start"].dt.year.min()), int(df["stop"].dt.year.max()))
+        buttons = [html.Button(quick_label(d, step), id={"type": DECADE, "start": d, "years": step}, className="chip",
+                               title=f"Zoom to {quick_label(d, step)}") for d in starts]  # fmt: skip
+    return [*buttons, html.Button("All", id={"type": DECADE, "start": 0, "years": 0}, className="chip",
+                                  title="Show every year")]  # fmt: skip
 
 
 def banner(snapshot: Snapshot) -> list:

@@ -249,9 +249,17 @@ class Dataset(DataFile):
                     yield ("unknown_event", unknown_message("event", event, list(events)), ("claims", i, "events", j), {})
 
     def warnings(self) -> list[tuple[tuple[Any, ...], str]]:
-        """Doubtful but valid data: a country reaching one milestone twice."""
+        """Doubtful but valid data: a type drawn with another type's symbol; a country reaching one
+        milestone twice."""
         seen: dict[tuple[str, str], int] = {}
         found = []
+        symbols: dict[str, str] = {}
+        for key, kind in self.types.items():
+            if kind.symbol and kind.symbol in symbols:
+                found.append((("types", key, "symbol"), f"type {key!r} reuses symbol {kind.symbol!r} of type "
+                              f"{symbols[kind.symbol]!r}: the charts cannot tell them apart; choose another"))  # fmt: skip
+            elif kind.symbol:
+                symbols[kind.symbol] = key
         for i, event in enumerate(self.events):
             if event.status != "achieved":
                 continue

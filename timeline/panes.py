@@ -136,7 +136,7 @@ def table_view(snapshot: Snapshot, filters: Filters, sort: dict) -> list:
         for r in shown.itertuples(index=False)
     ]
     table = html.Table(className="events", children=[
-        html.Caption(f"{len(rows)} events · {filters.describe()}"),
+        html.Caption(f"{len(rows)} events · {filters.describe(snapshot.dataset)}"),
         html.Thead(html.Tr([header("Date", "date"), header("Title", "title"), header("Countries", "countries"),
                             header("Type", "type"), header("Status", "status"), header("Sources", None)])),
         html.Tbody(body or [html.Tr(html.Td("No events match these filters", colSpan=6))]),
