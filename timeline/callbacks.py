@@ -12,56 +12,8 @@ from typing import Any
 from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
-from . import figures, panes, race, tables
+from . import figures, ids, panes, race, tables
 from .frame import Filters
-from .ids import (  # fmt: skip
-    BANNER,
-    CHART,
-    CHART_DRAWN,
-    CLAIMS,
-    CLAIMS_AREA,
-    CLAIMS_DRAWN,
-    CLAIMS_LIST,
-    CLIENT_SINK,
-    CONTROLS,
-    COPY_LINK,
-    COUNT,
-    COUNTRY,
-    CSV,
-    CSV_FILE,
-    DATA_VERSION,
-    DECADE,
-    DECADES,
-    DETAILS,
-    DETAILS_BODY,
-    DETAILS_CLOSE,
-    LOOK,
-    MENU_STATUS,
-    NOTES,
-    OPEN_EVENT,
-    PAGE_TO,
-    PANEL,
-    PANEL_TOGGLE,
-    PNG,
-    POLL,
-    RACE,
-    RACE_AREA,
-    RACE_CELL,
-    RACE_DRAWN,
-    RACE_MATRIX,
-    RACE_NOTE,
-    RESET,
-    RESULTS,
-    SORT,
-    SORT_BY,
-    SVG,
-    TAB,
-    TABLE,
-    TABLE_DRAWN,
-    THEME_TOGGLE,
-    TYPE,
-    URL,
-)
 from .layout import EMPTY_FIGURE, banner, country_options, decade_buttons, graph_config, graph_style
 from .live import LiveData, Snapshot
 from .urlstate import app_views, next_url, read_url, view_label, write_url
@@ -90,33 +42,35 @@ def redraw(search: str | None, extra: Any, version: str, last: Any, snapshot: Sn
 
 def _url(app: Dash, data: LiveData) -> None:
     @app.callback(
-        Output(URL, "search"),
-        [Output(c, "value") for c in CONTROLS],
-        Input(URL, "search"),
-        [Input(c, "value") for c in CONTROLS],
-        Input(RESET, "n_clicks"),
-        Input(CHART, "clickData"),
-        Input({"type": OPEN_EVENT, "id": ALL}, "n_clicks"),
-        Input(DETAILS_CLOSE, "n_clicks"),
-        Input(RACE, "clickData"),
-        Input({"type": RACE_CELL, "id": ALL, "at": ALL}, "n_clicks"),
-        Input(CLAIMS, "clickData"),
+        Output(ids.URL, "search"),
+        [Output(c, "value") for c in ids.CONTROLS],
+        Input(ids.URL, "search"),
+        [Input(c, "value") for c in ids.CONTROLS],
+        Input(ids.RESET, "n_clicks"),
+        Input(ids.CHART, "clickData"),
+        Input({"type": ids.OPEN_EVENT, "id": ALL}, "n_clicks"),
+        Input(ids.DETAILS_CLOSE, "n_clicks"),
+        Input(ids.RACE, "clickData"),
+        Input({"type": ids.RACE_CELL, "id": ALL, "at": ALL}, "n_clicks"),
+        Input(ids.CLAIMS, "clickData"),
     )
     def sync_url_and_controls(search, *args):
         """The URL and the controls mirror each other, in one callback so neither echoes the other."""
         value = ctx.triggered[0]["value"] if ctx.triggered else None
-        step = next_url(ctx.triggered_id, value, search, args[: len(CONTROLS)], data.current())
+        step = next_url(ctx.triggered_id, value, search, args[: len(ids.CONTROLS)], data.current())
         if step is None:
             raise PreventUpdate
         url = no_update if step.url is None else step.url
-        return url, *(step.controls or [no_update] * len(CONTROLS))
+        return url, *(step.controls or [no_update] * len(ids.CONTROLS))
 
 
 def _charts(app: Dash, data: LiveData) -> None:
     @app.callback(
-        Output(CHART, "figure"), Output(CHART, "config"), Output(CHART, "style"), Output(RESULTS, "className"),
-        Output(CHART_DRAWN, "data"),
-        Input(URL, "search"), Input(LOOK, "data"), Input(DATA_VERSION, "data"), State(CHART_DRAWN, "data"),
+        Output(ids.CHART, "figure"), Output(ids.CHART, "config"), Output(ids.CHART, "style"),
+        Output(ids.RESULTS, "className"),
+        Output(ids.CHART_DRAWN, "data"),
+        Input(ids.URL, "search"), Input(ids.LOOK, "data"), Input(ids.DATA_VERSION, "data"),
+        State(ids.CHART_DRAWN, "data"),
     )  # fmt: skip
     def draw_chart(search, look, version, last):
         if look is None:
@@ -135,9 +89,11 @@ def _charts(app: Dash, data: LiveData) -> None:
         return figure, config, graph_style(figure), "results", drawn
 
     @app.callback(
-        Output(RACE, "figure"), Output(RACE, "config"), Output(RACE, "style"), Output(RACE_MATRIX, "children"),
-        Output(RACE_AREA, "hidden"), Output(RACE_NOTE, "children"), Output(RACE_DRAWN, "data"),
-        Input(URL, "search"), Input(LOOK, "data"), Input(DATA_VERSION, "data"), State(RACE_DRAWN, "data"),
+        Output(ids.RACE, "figure"), Output(ids.RACE, "config"), Output(ids.RACE, "style"),
+        Output(ids.RACE_MATRIX, "children"),
+        Output(ids.RACE_AREA, "hidden"), Output(ids.RACE_NOTE, "children"), Output(ids.RACE_DRAWN, "data"),
+        Input(ids.URL, "search"), Input(ids.LOOK, "data"), Input(ids.DATA_VERSION, "data"),
+        State(ids.RACE_DRAWN, "data"),
     )  # fmt: skip
     def draw_race(search, look, version, last):
         if look is None:
@@ -155,9 +111,11 @@ def _charts(app: Dash, data: LiveData) -> None:
 
 def _claims(app: Dash, data: LiveData) -> None:
     @app.callback(
-        Output(CLAIMS, "figure"), Output(CLAIMS, "config"), Output(CLAIMS, "style"), Output(CLAIMS_LIST, "children"),
-        Output(CLAIMS_AREA, "hidden"), Output(CLAIMS_DRAWN, "data"),
-        Input(URL, "search"), Input(LOOK, "data"), Input(DATA_VERSION, "data"), State(CLAIMS_DRAWN, "data"),
+        Output(ids.CLAIMS, "figure"), Output(ids.CLAIMS, "config"), Output(ids.CLAIMS, "style"),
+        Output(ids.CLAIMS_LIST, "children"),
+        Output(ids.CLAIMS_AREA, "hidden"), Output(ids.CLAIMS_DRAWN, "data"),
+        Input(ids.URL, "search"), Input(ids.LOOK, "data"), Input(ids.DATA_VERSION, "data"),
+        State(ids.CLAIMS_DRAWN, "data"),
     )  # fmt: skip
     def draw_claims(search, look, version, last):
         if look is None:
@@ -166,9 +124,14 @@ def _claims(app: Dash, data: LiveData) -> None:
         filters, drawn = redraw(search, look, version, last, snapshot)
         if filters.view != "claims" or not snapshot.ok:
             return no_update, no_update, no_update, [], True, drawn
-        figure = _figure("claims", snapshot, filters, look)
-        config = graph_config(figures.file_stem("claims", filters), narrow=(look.get("width") or 1000) < 640)
-        return figure, config, graph_style(figure), panes.claims_list(snapshot, filters), False, drawn
+        return *_chart("claims", snapshot, filters, look), panes.claims_list(snapshot, filters), False, drawn
+
+
+def _chart(view: str, snapshot: Snapshot, filters: Filters, look: dict) -> tuple:
+    """A view's figure, its graph's config (the download's file name) and its style (height)."""
+    figure = _figure(view, snapshot, filters, look)
+    config = graph_config(figures.file_stem(view, filters), narrow=(look.get("width") or 1000) < 640)
+    return figure, config, graph_style(figure)
 
 
 def _figure(view: str, snapshot: Snapshot, filters: Filters, look: dict):
@@ -177,8 +140,9 @@ def _figure(view: str, snapshot: Snapshot, filters: Filters, look: dict):
 
 def _table(app: Dash, data: LiveData) -> None:
     @app.callback(
-        Output(TABLE, "children"), Output(TABLE_DRAWN, "data"),
-        Input(URL, "search"), Input(SORT, "data"), Input(DATA_VERSION, "data"), State(TABLE_DRAWN, "data"),
+        Output(ids.TABLE, "children"), Output(ids.TABLE_DRAWN, "data"),
+        Input(ids.URL, "search"), Input(ids.SORT, "data"), Input(ids.DATA_VERSION, "data"),
+        State(ids.TABLE_DRAWN, "data"),
     )  # fmt: skip
     def draw_table(search, sort, version, last):
         snapshot = data.current()
@@ -188,10 +152,10 @@ def _table(app: Dash, data: LiveData) -> None:
         return panes.table_view(snapshot, filters, sort or {}), drawn
 
     @app.callback(
-        Output(SORT, "data"),
-        Input({"type": SORT_BY, "column": ALL}, "n_clicks"),
-        Input({"type": PAGE_TO, "page": ALL}, "n_clicks"),
-        State(SORT, "data"),
+        Output(ids.SORT, "data"),
+        Input({"type": ids.SORT_BY, "column": ALL}, "n_clicks"),
+        Input({"type": ids.PAGE_TO, "page": ALL}, "n_clicks"),
+        State(ids.SORT, "data"),
         prevent_initial_call=True,
     )
     def sort_table(_sorts, _pages, sort):
@@ -199,7 +163,7 @@ def _table(app: Dash, data: LiveData) -> None:
             raise PreventUpdate
         return panes.next_sort(ctx.triggered_id, sort)
 
-    @app.callback(Output(CSV_FILE, "data"), Input(CSV, "n_clicks"), State(URL, "search"), prevent_initial_call=True)
+    @app.callback(Output(ids.CSV_FILE, "data"), Input(ids.CSV, "n_clicks"), State(ids.URL, "search"), prevent_initial_call=True)
     def download_csv(_n, search):
         snapshot = data.current()
         if not snapshot.ok:
@@ -211,10 +175,10 @@ def _table(app: Dash, data: LiveData) -> None:
 
 def _status(app: Dash, data: LiveData) -> None:
     @app.callback(
-        Output(COUNT, "children"), Output(NOTES, "children"), Output(BANNER, "children"),
-        Output({"type": TAB, "view": ALL}, "href"), Output({"type": TAB, "view": ALL}, "className"),
-        Output({"type": TAB, "view": ALL}, "children"),
-        Input(URL, "search"), Input(DATA_VERSION, "data"),
+        Output(ids.COUNT, "children"), Output(ids.NOTES, "children"), Output(ids.BANNER, "children"),
+        Output({"type": ids.TAB, "view": ALL}, "href"), Output({"type": ids.TAB, "view": ALL}, "className"),
+        Output({"type": ids.TAB, "view": ALL}, "children"),
+        Input(ids.URL, "search"), Input(ids.DATA_VERSION, "data"),
     )  # fmt: skip
     def draw_status(search, _version):
         snapshot = data.current()
@@ -223,8 +187,8 @@ def _status(app: Dash, data: LiveData) -> None:
         return panes.count_text(snapshot, filters), panes.link_notes(notes), banner(snapshot), *tabs
 
     @app.callback(
-        Output(DETAILS_BODY, "children"), Output(DETAILS, "hidden"),
-        Input(URL, "search"), Input(DATA_VERSION, "data"),
+        Output(ids.DETAILS_BODY, "children"), Output(ids.DETAILS, "hidden"),
+        Input(ids.URL, "search"), Input(ids.DATA_VERSION, "data"),
     )  # fmt: skip
     def draw_details(search, _version):
         snapshot = data.current()
@@ -236,7 +200,7 @@ def _status(app: Dash, data: LiveData) -> None:
 
 def _data(app: Dash, data: LiveData) -> None:
     @app.callback(
-        Output(DATA_VERSION, "data"), Input(POLL, "n_intervals"), State(DATA_VERSION, "data"),
+        Output(ids.DATA_VERSION, "data"), Input(ids.POLL, "n_intervals"), State(ids.DATA_VERSION, "data"),
         prevent_initial_call=True,
     )  # fmt: skip
     def poll(_n, version):
@@ -247,8 +211,8 @@ def _data(app: Dash, data: LiveData) -> None:
         return current
 
     @app.callback(
-        Output(COUNTRY, "options"), Output(TYPE, "options"), Output(DECADES, "children"),
-        Input(DATA_VERSION, "data"), prevent_initial_call=True,
+        Output(ids.COUNTRY, "options"), Output(ids.TYPE, "options"), Output(ids.DECADES, "children"),
+        Input(ids.DATA_VERSION, "data"), prevent_initial_call=True,
     )  # fmt: skip
     def refresh_options(_version):
         snapshot = data.current()
@@ -258,15 +222,15 @@ def _data(app: Dash, data: LiveData) -> None:
 def _client(app: Dash) -> None:
     """Callbacks that run in the browser (``assets/timeline.js``): nothing to ask the server."""
     for function, outputs, inputs in (
-        ("look", [Output(LOOK, "data"), Output(THEME_TOGGLE, "children")], [Input(THEME_TOGGLE, "n_clicks")]),
-        ("downloadImage", [Output(MENU_STATUS, "children")],
-         [Input(PNG, "n_clicks"), Input(SVG, "n_clicks"), State(CHART, "config")]),
-        ("copyLink", [Output(MENU_STATUS, "children", allow_duplicate=True)], [Input(COPY_LINK, "n_clicks")]),
-        ("zoomDecade", [Output(CLIENT_SINK, "children")],
-         [Input({"type": DECADE, "start": ALL, "years": ALL}, "n_clicks"), State(CHART, "figure")]),
-        ("focusDetails", [Output(CLIENT_SINK, "title")], [Input(DETAILS, "hidden")]),
-        ("togglePanel", [Output(PANEL, "className"), Output(PANEL_TOGGLE, "aria-expanded")],
-         [Input(PANEL_TOGGLE, "n_clicks")]),
+        ("look", [Output(ids.LOOK, "data"), Output(ids.THEME_TOGGLE, "children")], [Input(ids.THEME_TOGGLE, "n_clicks")]),
+        ("downloadImage", [Output(ids.MENU_STATUS, "children")],
+         [Input(ids.PNG, "n_clicks"), Input(ids.SVG, "n_clicks"), State(ids.CHART, "config")]),
+        ("copyLink", [Output(ids.MENU_STATUS, "children", allow_duplicate=True)], [Input(ids.COPY_LINK, "n_clicks")]),
+        ("zoomDecade", [Output(ids.CLIENT_SINK, "children")],
+         [Input({"type": ids.DECADE, "start": ALL, "years": ALL}, "n_clicks"), State(ids.CHART, "figure")]),
+        ("focusDetails", [Output(ids.CLIENT_SINK, "title")], [Input(ids.DETAILS, "hidden")]),
+        ("togglePanel", [Output(ids.PANEL, "className"), Output(ids.PANEL_TOGGLE, "aria-expanded")],
+         [Input(ids.PANEL_TOGGLE, "n_clicks")]),
     ):  # fmt: skip
         app.clientside_callback(
             ClientsideFunction("timeline", function), *outputs, *inputs, prevent_initial_call=function != "look"

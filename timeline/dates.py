@@ -79,18 +79,12 @@ class PartialDate:
 
     def label(self) -> str:
         """Human form at the date's own precision: ``1957``, ``Oct 1957``, ``4 Oct 1957``."""
-        if self.month is None:
-            return f"{self.year}"
-        if self.day is None:
-            return f"{_MONTHS[self.month]} {self.year}"
-        return f"{self.day} {_MONTHS[self.month]} {self.year}"
+        month = _MONTHS[self.month] if self.month is not None else None
+        return " ".join(str(p) for p in (self.day, month, self.year) if p is not None)
 
     def __str__(self) -> str:
-        if self.month is None:
-            return f"{self.year:04d}"
-        if self.day is None:
-            return f"{self.year:04d}-{self.month:02d}"
-        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        """The written form at its precision: ``1957``, ``1957-10``, ``1957-10-04``."""
+        return "-".join([f"{self.year:04d}", *(f"{p:02d}" for p in (self.month, self.day) if p is not None)])
 
     # pydantic integration: validated from YAML/JSON scalars, serialised back to the written form.
     @classmethod

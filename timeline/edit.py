@@ -639,17 +639,13 @@ def add_event(
     return Added(Event.model_validate(data), Path(path), written.starts[-1] + first, written.warnings)
 
 
-def preview(
-    path: str | os.PathLike,
-    fields: Mapping[str, Any],
-    *,
-    new_countries: Mapping[str, str] | None = None,
-    new_types: Mapping[str, str] | None = None,
-) -> str:
-    """The lines ``add_event`` would write now, for a person to confirm (nothing is written)."""
+def preview(path: str | os.PathLike, fields: Mapping[str, Any], **registries: Mapping[str, str] | None) -> str:
+    """The lines ``add_event`` would write now, for a person to confirm (nothing is written).
+
+    ``registries``: ``new_countries`` and ``new_types``, as ``add_event`` takes them."""
     label = str(path)
     layout = Layout(read_text(Path(path), label), label)
-    edits, _, problems = plan_add(layout, fields, new_countries=new_countries, new_types=new_types)
+    edits, _, problems = plan_add(layout, fields, **registries)
     if problems:
         raise DataError(label, problems)
     return "".join(line + "\n" for e in edits for line in e.lines if line)

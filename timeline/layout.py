@@ -13,59 +13,7 @@ from typing import Any
 import pandas as pd
 from dash import dcc, html
 
-from . import form, panes
-from .ids import (  # fmt: skip
-    ALIGN,
-    BANNER,
-    CHART,
-    CHART_DRAWN,
-    CLAIMS,
-    CLAIMS_AREA,
-    CLAIMS_DRAWN,
-    CLAIMS_LIST,
-    CLIENT_SINK,
-    COPY_LINK,
-    COUNT,
-    COUNTRY,
-    CSV,
-    CSV_FILE,
-    DATA_VERSION,
-    DECADE,
-    DECADES,
-    DETAILS,
-    DETAILS_BODY,
-    DETAILS_CLOSE,
-    FIRSTS,
-    FROM,
-    LANES,
-    LOOK,
-    MENU,
-    MENU_STATUS,
-    NOTES,
-    PANEL,
-    PANEL_TOGGLE,
-    PNG,
-    POLL,
-    RACE,
-    RACE_AREA,
-    RACE_DRAWN,
-    RACE_MATRIX,
-    RACE_NOTE,
-    RESET,
-    RESULTS,
-    SEARCH,
-    SORT,
-    STATUS,
-    SVG,
-    TAB,
-    TABLE,
-    TABLE_DRAWN,
-    TABS,
-    THEME_TOGGLE,
-    TO,
-    TYPE,
-    URL,
-)
+from . import form, ids, panes
 from .live import Snapshot
 from .models import STATUSES, Dataset
 from .urlstate import app_views, view_label
@@ -88,52 +36,52 @@ def layout(snapshot: Snapshot, poll_ms: int = POLL_MS, edits_to: Path | None = N
     """
     dataset = snapshot.dataset
     return html.Div(className="app", children=[
-        dcc.Location(id=URL, refresh=False),
-        dcc.Store(id=LOOK),
-        dcc.Store(id=SORT, data={"key": "date", "descending": False, "page": 0}),
-        dcc.Store(id=CHART_DRAWN),
-        dcc.Store(id=TABLE_DRAWN),
-        dcc.Store(id=RACE_DRAWN),
-        dcc.Store(id=CLAIMS_DRAWN),
-        dcc.Store(id=DATA_VERSION, data=snapshot.version),
-        dcc.Interval(id=POLL, interval=poll_ms),
-        dcc.Download(id=CSV_FILE),
-        html.Div(id=CLIENT_SINK, hidden=True),
+        dcc.Location(id=ids.URL, refresh=False),
+        dcc.Store(id=ids.LOOK),
+        dcc.Store(id=ids.SORT, data={"key": "date", "descending": False, "page": 0}),
+        dcc.Store(id=ids.CHART_DRAWN),
+        dcc.Store(id=ids.TABLE_DRAWN),
+        dcc.Store(id=ids.RACE_DRAWN),
+        dcc.Store(id=ids.CLAIMS_DRAWN),
+        dcc.Store(id=ids.DATA_VERSION, data=snapshot.version),
+        dcc.Interval(id=ids.POLL, interval=poll_ms),
+        dcc.Download(id=ids.CSV_FILE),
+        html.Div(id=ids.CLIENT_SINK, hidden=True),
         html.A("Skip to the results", href="#results", className="skip-link"),
         html.Header(className="topbar", children=[
             html.H1("Space programme timeline"),
-            html.Nav(id=TABS, className="tabs", **{"aria-label": "Views"}, children=[
-                dcc.Link(view_label(v), id={"type": TAB, "view": v}, href="?view=" + v, className="view-tab")
+            html.Nav(id=ids.TABS, className="tabs", **{"aria-label": "Views"}, children=[
+                dcc.Link(view_label(v), id={"type": ids.TAB, "view": v}, href="?view=" + v, className="view-tab")
                 for v in app_views()
             ]),
             html.Div(className="topbar-actions", children=[
                 *(form.open_button() if edits_to else []),
-                html.Button("Filters", id=PANEL_TOGGLE, className="button panel-toggle",
-                            **{"aria-controls": PANEL, "aria-expanded": "false"}),
-                html.Button("Dark theme", id=THEME_TOGGLE, className="button"),
+                html.Button("Filters", id=ids.PANEL_TOGGLE, className="button panel-toggle",
+                            **{"aria-controls": ids.PANEL, "aria-expanded": "false"}),
+                html.Button("Dark theme", id=ids.THEME_TOGGLE, className="button"),
             ]),  # fmt: skip
         ]),
         *([form.panel(dataset, edits_to)] if edits_to else []),
-        html.Div(id=BANNER, className="banner", role="alert", children=banner(snapshot)),
+        html.Div(id=ids.BANNER, className="banner", role="alert", children=banner(snapshot)),
         html.Div(className="body", children=[
             filter_panel(dataset),
-            html.Main(id=RESULTS, className="results", tabIndex="-1", children=[
-                html.Div(id=NOTES, className="notes", role="status"),
+            html.Main(id=ids.RESULTS, className="results", tabIndex="-1", children=[
+                html.Div(id=ids.NOTES, className="notes", role="status"),
                 toolbar(snapshot.df),
-                dcc.Graph(id=CHART, className="chart chart-only", config=graph_config("timeline"), figure=EMPTY_FIGURE),
-                html.Div(id=RACE_AREA, className="race-area", hidden=True, children=[
-                    dcc.Graph(id=RACE, className="chart", config=graph_config("race"), figure=EMPTY_FIGURE),
-                    html.Div(id=RACE_MATRIX, className="race-matrix"),
+                dcc.Graph(id=ids.CHART, className="chart chart-only", config=graph_config("timeline"), figure=EMPTY_FIGURE),
+                html.Div(id=ids.RACE_AREA, className="race-area", hidden=True, children=[
+                    dcc.Graph(id=ids.RACE, className="chart", config=graph_config("race"), figure=EMPTY_FIGURE),
+                    html.Div(id=ids.RACE_MATRIX, className="race-matrix"),
                 ]),
-                html.Div(id=CLAIMS_AREA, className="claims-area", hidden=True, children=[
-                    dcc.Graph(id=CLAIMS, className="chart", config=graph_config("claims"), figure=EMPTY_FIGURE),
-                    html.Div(id=CLAIMS_LIST, className="claims-list"),
+                html.Div(id=ids.CLAIMS_AREA, className="claims-area", hidden=True, children=[
+                    dcc.Graph(id=ids.CLAIMS, className="chart", config=graph_config("claims"), figure=EMPTY_FIGURE),
+                    html.Div(id=ids.CLAIMS_LIST, className="claims-list"),
                 ]),
-                html.Div(id=TABLE, className="table-area"),
+                html.Div(id=ids.TABLE, className="table-area"),
             ]),
-            html.Aside(id=DETAILS, className="details", hidden=True, tabIndex="-1", **{"aria-label": "Event details"},
-                       children=[html.Button("Close", id=DETAILS_CLOSE, className="button details-close",
-                                             title="Close (Esc)"), html.Div(id=DETAILS_BODY)]),
+            html.Aside(id=ids.DETAILS, className="details", hidden=True, tabIndex="-1", **{"aria-label": "Event details"},
+                       children=[html.Button("Close", id=ids.DETAILS_CLOSE, className="button details-close",
+                                             title="Close (Esc)"), html.Div(id=ids.DETAILS_BODY)]),
         ]),
     ])  # fmt: skip
 
@@ -145,37 +93,37 @@ def filter_panel(dataset: Dataset | None) -> html.Aside:
         ])  # fmt: skip
 
     date_pattern = r"\d{4}(-\d{2}(-\d{2})?)?"
-    return html.Aside(id=PANEL, className="panel", **{"aria-label": "Filters"}, children=[
+    return html.Aside(id=ids.PANEL, className="panel", **{"aria-label": "Filters"}, children=[
         html.Div(className="panel-head", children=[
-            html.P(id=COUNT, className="count", **{"aria-live": "polite"}),
-            html.Button("Reset", id=RESET, className="button", title="Clear every filter"),
+            html.P(id=ids.COUNT, className="count", **{"aria-live": "polite"}),
+            html.Button("Reset", id=ids.RESET, className="button", title="Clear every filter"),
         ]),
-        html.P(id=RACE_NOTE, className="panel-note", role="note"),
-        field("Countries", dcc.Dropdown(id=COUNTRY, options=country_options(dataset), multi=True,
-                                        placeholder="All countries"), COUNTRY),
-        field("Types", dcc.Dropdown(id=TYPE, options=panes.type_options(dataset), multi=True,
-                                    placeholder="All types"), TYPE),
+        html.P(id=ids.RACE_NOTE, className="panel-note", role="note"),
+        field("Countries", dcc.Dropdown(id=ids.COUNTRY, options=country_options(dataset), multi=True,
+                                        placeholder="All countries"), ids.COUNTRY),
+        field("Types", dcc.Dropdown(id=ids.TYPE, options=panes.type_options(dataset), multi=True,
+                                    placeholder="All types"), ids.TYPE),
         html.Fieldset(className="field", children=[
             html.Legend("Status"),
-            dcc.Checklist(id=STATUS, options=[{"label": s.title(), "value": s} for s in STATUSES],
+            dcc.Checklist(id=ids.STATUS, options=[{"label": s.title(), "value": s} for s in STATUSES],
                           value=[], className="choices", inline=True),
         ]),
         html.Fieldset(className="field years", children=[
             html.Legend("Years"),
             html.Div(className="year-inputs", children=[
-                html.Label("From", htmlFor=FROM, className="sr-only"),
-                dcc.Input(id=FROM, type="text", placeholder="from", debounce=True, pattern=date_pattern,
+                html.Label("From", htmlFor=ids.FROM, className="sr-only"),
+                dcc.Input(id=ids.FROM, type="text", placeholder="from", debounce=True, pattern=date_pattern,
                           inputMode="numeric", maxLength=10, className="year"),
                 html.Span("–", **{"aria-hidden": "true"}),
-                html.Label("To", htmlFor=TO, className="sr-only"),
-                dcc.Input(id=TO, type="text", placeholder="to", debounce=True, pattern=date_pattern,
+                html.Label("To", htmlFor=ids.TO, className="sr-only"),
+                dcc.Input(id=ids.TO, type="text", placeholder="to", debounce=True, pattern=date_pattern,
                           inputMode="numeric", maxLength=10, className="year"),
             ]),
             html.Small("YYYY, YYYY-MM or YYYY-MM-DD", className="hint"),
         ]),
-        field("Search", dcc.Input(id=SEARCH, type="search", placeholder="title, description, tags",
-                                  debounce=0.4, className="search"), SEARCH),
-        dcc.Checklist(id=FIRSTS, options=[{"label": "World firsts only", "value": "1"}], value=[],
+        field("Search", dcc.Input(id=ids.SEARCH, type="search", placeholder="title, description, tags",
+                                  debounce=0.4, className="search"), ids.SEARCH),
+        dcc.Checklist(id=ids.FIRSTS, options=[{"label": "World firsts only", "value": "1"}], value=[],
                       className="choices"),
     ])  # fmt: skip
 
@@ -185,17 +133,17 @@ def toolbar(df: pd.DataFrame | None) -> html.Div:
     return html.Div(className="toolbar", children=[
         html.Fieldset(className="lanes chart-only", children=[
             html.Legend("Lanes", className="toolbar-label"),
-            dcc.RadioItems(id=LANES, options=[{"label": "Country", "value": "country"},
+            dcc.RadioItems(id=ids.LANES, options=[{"label": "Country", "value": "country"},
                                               {"label": "Type", "value": "type"}],
                            value="country", inline=True, className="segmented"),
         ]),
         html.Fieldset(className="align", children=[
             html.Legend("Time", className="toolbar-label"),
-            dcc.RadioItems(id=ALIGN, options=[{"label": "Calendar", "value": "date"},
+            dcc.RadioItems(id=ids.ALIGN, options=[{"label": "Calendar", "value": "date"},
                                               {"label": "Years since first satellite", "value": "start"}],
                            value="date", inline=True, className="segmented"),
         ]),
-        html.Div(id=DECADES, className="decades chart-only", role="group", **{"aria-label": "Zoom to a decade"},
+        html.Div(id=ids.DECADES, className="decades chart-only", role="group", **{"aria-label": "Zoom to a decade"},
                  children=decade_buttons(df)),
         download_menu(),
     ])  # fmt: skip
@@ -209,14 +157,14 @@ def download_menu() -> html.Div:
         return html.Li(html.Button(label, id=id_, className="menu-item"), className="chart-only" if chart_only else "")
 
     return html.Div(className="menu-wrap", children=[
-        html.P(id=MENU_STATUS, className="menu-status", role="status"),
-        html.Details(id=MENU, className="menu", children=[
+        html.P(id=ids.MENU_STATUS, className="menu-status", role="status"),
+        html.Details(id=ids.MENU, className="menu", children=[
             html.Summary("Download", className="button"),
             html.Ul(className="menu-list", children=[
-                item("PNG image (what is on screen)", PNG, True),
-                item("SVG image (what is on screen)", SVG, True),
-                item("CSV of the filtered events", CSV),
-                item("Copy link to this view", COPY_LINK),
+                item("PNG image (what is on screen)", ids.PNG, True),
+                item("SVG image (what is on screen)", ids.SVG, True),
+                item("CSV of the filtered events", ids.CSV),
+                item("Copy link to this view", ids.COPY_LINK),
             ]),
         ]),
     ])  # fmt: skip
@@ -274,9 +222,9 @@ def decade_buttons(df: pd.DataFrame | None) -> list:
     buttons = []
     if df is not None and len(df):
         step, starts = quick_ranges(int(df["start"].dt.year.min()), int(df["stop"].dt.year.max()))
-        buttons = [html.Button(quick_label(d, step), id={"type": DECADE, "start": d, "years": step}, className="chip",
+        buttons = [html.Button(quick_label(d, step), id={"type": ids.DECADE, "start": d, "years": step}, className="chip",
                                title=f"Zoom to {quick_label(d, step)}") for d in starts]  # fmt: skip
-    return [*buttons, html.Button("All", id={"type": DECADE, "start": 0, "years": 0}, className="chip",
+    return [*buttons, html.Button("All", id={"type": ids.DECADE, "start": 0, "years": 0}, className="chip",
                                   title="Show every year")]  # fmt: skip
 
 

@@ -210,14 +210,8 @@ class Dataset(DataFile):
             ("mentioned_in", "article", self.articles),
             ("milestone", "milestone", self.milestones),
         )
+        yield from _duplicate_ids(self.events, "events", "id", first_index)
         for i, event in enumerate(self.events):
-            if event.id is None:  # an invalid event standing in for its references only
-                pass
-            elif event.id in first_index:
-                yield ("duplicate_id", f"duplicate id {event.id!r}", ("events", i, "id"),
-                       {"first": ("events", first_index[event.id], "id")})  # fmt: skip
-            else:
-                first_index[event.id] = i
             for field, noun, registry in registries:
                 value = getattr(event, field)
                 if not value:  # no milestone, or a stand-in event without a usable type
@@ -232,15 +226,8 @@ class Dataset(DataFile):
 
     def _claim_problems(self, events: dict[str, int]):
         """Each claim's id is unique, its article is registered and its events exist."""
-        seen: dict[str, int] = {}
+        yield from _duplicate_ids(self.claims, "claims", "claim id", {})
         for i, claim in enumerate(self.claims):
-            if claim.id is None:  # an invalid claim standing in for its references only
-                pass
-            elif claim.id in seen:
-                yield ("duplicate_id", f"duplicate claim id {claim.id!r}", ("claims", i, "id"),
-                       {"first": ("claims", seen[claim.id], "id")})  # fmt: skip
-            else:
-                seen[claim.id] = i
             if claim.article and claim.article not in self.articles:
                 yield ("unknown_article", unknown_message("article", claim.article, self.articles),
                        ("claims", i, "article"), {})  # fmt: skip
@@ -273,6 +260,18 @@ class Dataset(DataFile):
                     else:
                         seen[code, key] = i
         return found
+
+
+def _duplicate_ids(items: list, where: str, noun: str, first: dict[str, int]):
+    """A problem for each id seen before in ``items``; ``first`` collects each id's first index.
+    An invalid item standing in for its references only has no id."""
+    for i, item in enumerate(items):
+        if item.id is None:
+            continue
+        if item.id in first:
+            yield ("duplicate_id", f"duplicate {noun} {item.id!r}", (where, i, "id"), {"first": (where, first[item.id], "id")})
+        else:
+            first[item.id] = i
 
 
 def unknown_message(noun: str, value: str, known: dict[str, Any] | list[str]) -> str:

@@ -222,7 +222,7 @@ def _parse_file(label: str, text: str) -> tuple[_File | None, list[Problem]]:
     except ValidationError as exc:
         problems.extend(_from_validation(exc, label, parsed.positions, data))
         registries, events = _salvage(data)
-        return _File(label, text, None, events, registries, parsed.positions, _salvage_claims(data)), problems
+        return _File(label, text, None, events, registries, parsed.positions, _salvage_items(data, "claims", Claim, _claim_references)), problems
     events = list(enumerate(model.events))
     registries = {name: getattr(model, name) for name in REGISTRIES}
     return _File(label, text, model, events, registries, parsed.positions, list(enumerate(model.claims))), problems
@@ -265,51 +265,46 @@ def _salvage(data: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], list[tupl
                 registries[name].update(adapter.validate_python({key: value}))
             except ValidationError:
                 pass
-    events = []
-    raw_events = data.get("events") if isinstance(data.get("events"), list) else []
-    for i, item in enumerate(raw_events):
+    return registries, _salvage_items(data, "events", Event, _event_references)
+
+
+def _salvage_items(data: dict[str, Any], key: str, model: type[BaseModel], stand_in) -> list[tuple[int, Any]]:
+    """(index, model) of each item of the list ``key``; an invalid one is ``stand_in(item)``."""
+    out = []
+    raw = data.get(key) if isinstance(data.get(key), list) else []
+    for i, item in enumerate(raw):
         try:
-            events.append((i, Event.model_validate(item)))
+            out.append((i, model.model_validate(item)))
         except ValidationError:
             if isinstance(item, dict):
-                events.append((i, _references_only(item)))
-    return registries, events
+                out.append((i, stand_in(item)))
+    return out
 
 
-def _references_only(item: dict[str, Any]) -> Event:
+def _text_at(item: dict[str, Any], key: str) -> str | None:
+    return item[key] if isinstance(item.get(key), str) else None
+
+
+def _texts_at(item: dict[str, Any], key: str) -> list[str]:
+    value = item.get(key)
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _event_references(item: dict[str, Any]) -> Event:
     """An unvalidated stand-in for an invalid event, carrying just what reference checks read."""
-
-    def text(key: str) -> str | None:
-        return item[key] if isinstance(item.get(key), str) else None
-
-    def texts(key: str) -> list[str]:
-        value = item.get(key)
-        return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
-
-    milestone = text("milestone") or texts("milestone")
+    milestone = _text_at(item, "milestone") or _texts_at(item, "milestone")
     return Event.model_construct(
-        id=text("id"), countries=texts("countries"), type=text("type") or "",
-        milestone=milestone or None, mentioned_in=texts("mentioned_in"),
+        id=_text_at(item, "id"), countries=_texts_at(item, "countries"), type=_text_at(item, "type") or "",
+        milestone=milestone or None, mentioned_in=_texts_at(item, "mentioned_in"),
     )  # fmt: skip
 
 
-def _salvage_claims(data: dict[str, Any]) -> list[tuple[int, Claim]]:
-    """The claims of an invalid file; an invalid claim stands in with just its references."""
-    out = []
-    raw = data.get("claims") if isinstance(data.get("claims"), list) else []
-    for i, item in enumerate(raw):
-        try:
-            out.append((i, Claim.model_validate(item)))
-        except ValidationError:
-            if isinstance(item, dict):
-                events = item.get("events") if isinstance(item.get("events"), list) else []
-                out.append((i, Claim.model_construct(
-                    id=item.get("id") if isinstance(item.get("id"), str) else None,
-                    article=item.get("article") if isinstance(item.get("article"), str) else None,
-                    events=[e for e in events if isinstance(e, str)], verdict="unverifiable", claim="",
-                    quote=None, claimed_date=None, note="(invalid claim: its references only)",
-                )))  # fmt: skip
-    return out
+def _claim_references(item: dict[str, Any]) -> Claim:
+    """An unvalidated stand-in for an invalid claim, carrying just what reference checks read."""
+    return Claim.model_construct(
+        id=_text_at(item, "id"), article=_text_at(item, "article"), events=_texts_at(item, "events"),
+        verdict="unverifiable", claim="", quote=None, claimed_date=None, note="(invalid claim: its references only)",
+    )  # fmt: skip
 
 
 def _merge(files: list[_File]) -> tuple[Dataset | None, list[Problem], list[Problem]]:
