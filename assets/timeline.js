@@ -93,7 +93,7 @@
       var axis = layout.xaxis || {};
       var range;
       if (!id.start) {
-        range = layout.meta && layout.meta.fullRange;
+        range = null;  /* "All": autorange, which also clears the window from the URL */
       } else if (axis.type === "date") {
         range = [id.start + "-01-01", id.start + (id.years || 10) + "-01-01"];
       } else {

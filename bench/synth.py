@@ -24,18 +24,19 @@ def synthesize(n: int, seed: int = 1957) -> dict:
     events = []
     for i in range(n):
         e = copy.deepcopy(base[i % len(base)])
-        year = rng.randint(1957, 2035)
+        year = rng.randint(2027, 2035) if e.get("status") == "planned" else rng.randint(1957, 2025)
         month, day = rng.randint(1, 12), rng.randint(1, 28)
         e["id"] = f"{e['id']}-{i}"
         e["date"] = f"{year:04d}-{month:02d}-{day:02d}"
         e.pop("end", None)
         if rng.random() < 0.05:
-            e["end"] = f"{min(year + rng.randint(0, 10), 2040):04d}"
+            e["end"] = f"{year + rng.randint(0, 10):04d}"
         e["countries"] = rng.sample(codes, 2 if rng.random() < 0.1 else 1)
         e.pop("milestone", None)
         events.append(e)
     events.sort(key=lambda e: e["date"])
     data["events"] = events
+    data.pop("claims", None)  # they name the curated events, which the copies renamed
     return data
 
 

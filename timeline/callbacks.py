@@ -48,6 +48,7 @@ def _url(app: Dash, data: LiveData) -> None:
         [Input(c, "value") for c in ids.CONTROLS],
         Input(ids.RESET, "n_clicks"),
         Input(ids.CHART, "clickData"),
+        Input(ids.CHART, "relayoutData"),
         Input({"type": ids.OPEN_EVENT, "id": ALL}, "n_clicks"),
         Input(ids.DETAILS_CLOSE, "n_clicks"),
         Input(ids.RACE, "clickData"),
@@ -57,7 +58,9 @@ def _url(app: Dash, data: LiveData) -> None:
     def sync_url_and_controls(search, *args):
         """The URL and the controls mirror each other, in one callback so neither echoes the other."""
         value = ctx.triggered[0]["value"] if ctx.triggered else None
-        step = next_url(ctx.triggered_id, value, search, args[: len(ids.CONTROLS)], data.current())
+        zoomed = bool(ctx.triggered) and ctx.triggered[0]["prop_id"] == ids.CHART_ZOOM
+        step = next_url(ids.CHART_ZOOM if zoomed else ctx.triggered_id, value, search, args[: len(ids.CONTROLS)],
+                        data.current())  # fmt: skip
         if step is None:
             raise PreventUpdate
         url = no_update if step.url is None else step.url

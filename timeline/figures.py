@@ -166,12 +166,17 @@ def timeline(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look)
     """
     marks = placed(rows, filters, dataset)
     lanes = _lane_names(marks)
-    layout = base_layout(filters, look, f"{len(rows):,} {counted(rows, dataset, len(rows))}{others_note(marks)}",
-                         dataset)  # fmt: skip
+    dense = dense_lanes(marks, look)
+    what = f"{len(rows):,} {counted(rows, dataset, len(rows))}{others_note(marks)}"
+    what += " · busy lanes show how many events, zoom in for each" if dense else ""
+    layout = base_layout(filters, look, what, dataset)
     layout["height"] = 320
     if marks.empty:
         return empty(layout, look.theme)
     marks["y"] = marks["lane"].map({lane: i for i, lane in enumerate(lanes)})
+    window = time_window(marks, filters)
+    density = marks[marks["lane"].isin(dense)]
+    marks = marks[~marks["lane"].isin(dense) | key_events(marks, dataset)].copy()
     marks["x"] = marks["start"].dt.strftime("%Y-%m-%d")
     symbols = type_symbols(dataset)
     marks["symbol"] = [status_symbol(symbols[t], s) for t, s in zip(marks["type"], marks["status"])]
@@ -179,7 +184,7 @@ def timeline(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look)
     marks["detail"] = _details(marks, dataset, filters)
     scatter = "scattergl" if len(marks) > GL_POINTS else "scatter"
     names = {code: c.name for code, c in dataset.countries.items()}
-    data = _spans(marks[marks["end"] != ""])
+    data = _density(density, window, look) + _spans(marks[marks["end"] != ""])
     for country, group in marks.groupby("country", sort=False):
         color = group["color"].iat[0]
         sizes = [15 if f else 11 for f in group["first"]]
@@ -193,11 +198,11 @@ def timeline(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look)
         })  # fmt: skip
     data += _overlays(marks, scatter, look.theme)
     data += _disputed(marks, claims.wrong_events(dataset), scatter)
-    key = _keys(marks, filters, dataset, look.theme)
+    key = _keys(marks, filters, dataset, look.theme) + ([legend_entry(DENSITY_LABEL, "square", look.theme.muted)] if dense else [])
     data += key
     lane_height = 34 if look.narrow else 46
     layout["height"] = 130 + lane_height * max(len(lanes), 2) + look.legend_height([entry["name"] for entry in key])
-    layout["xaxis"].update(type="date", range=date_range(marks["start"].min(), marks["stop"].max()))
+    layout["xaxis"].update(type="date", range=[w.strftime("%Y-%m-%d") for w in window])
     layout["yaxis"].update(
         type="linear", range=[len(lanes) - 0.5, -0.5], tickmode="array", tickvals=list(range(len(lanes))),
         ticktext=_lane_labels(marks, lanes, filters, look),
@@ -280,6 +285,77 @@ BUILDERS: dict[str, Callable[[pd.DataFrame, Filters, Dataset, Look], go.Figure]]
 
 
 # --- timeline pieces -----------------------------------------------------------------------------------
+
+
+# --- level of detail: a lane too busy to read shows how many events, and its key events ------------
+
+# A lane shows each event while it holds at most one per DETAIL_PX pixels of plot width: 11-pixel
+# markers then overlap by about half at worst, and each can still be seen and clicked. A busier
+# lane draws its events' density (a bar per DENSITY_PX pixels, as tall as its share of the lane's
+# busiest bar) and, as markers on top, only the events that matter: world firsts, milestones,
+# failures of crewed flights and events the articles mention or the claims are about. Zooming in
+# (the URL's from/to) narrows the window until every lane shows each event.
+DETAIL_PX = 6
+DENSITY_PX = 5
+PLOT_MARGIN_PX = 230  # lane labels and margins: the plot is the chart's width less this
+DENSITY_LABEL = "Bars: events per period where a lane is too busy to show each one"
+
+
+def plot_width(look: Look) -> int:
+    return max(200, (look.width or 1100) - PLOT_MARGIN_PX)
+
+
+def dense_lanes(marks: pd.DataFrame, look: Look) -> set[str]:
+    """The lanes with more events than the plot's width can show one by one."""
+    if marks.empty:
+        return set()
+    counts = marks.groupby("lane").size()
+    return set(counts[counts > plot_width(look) // DETAIL_PX].index)
+
+
+def key_events(marks: pd.DataFrame, dataset: Dataset) -> pd.Series:
+    """The events a busy lane still shows as markers."""
+    decided = {e for c in dataset.claims for e in c.events}
+    crewed_failure = (marks["status"] == "failed") & (marks["type"] == "crewed-flight")
+    return (marks["first"] | marks["milestones"].map(bool) | crewed_failure | marks["mentioned_in"].map(bool)
+            | marks["id"].isin(decided))  # fmt: skip
+
+
+def time_window(marks: pd.DataFrame, filters: Filters) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The x range: exactly the URL's from/to where given (so a zoom the URL records is redrawn
+    where it was), else the events' extent with a margin."""
+    lo, hi = (pd.Timestamp(x) for x in date_range(marks["start"].min(), marks["stop"].max()))
+    if filters.start:
+        lo = pd.Timestamp(filters.start.first_day)
+    if filters.end:
+        hi = pd.Timestamp(filters.end.last_day) + pd.Timedelta(days=1)
+    return lo, max(hi, lo + pd.Timedelta(days=1))
+
+
+def _density(marks: pd.DataFrame, window: tuple[pd.Timestamp, pd.Timestamp], look: Look) -> list[dict]:
+    """A bar trace per busy lane: its events per bin across the window (hover: count and span)."""
+    if marks.empty:
+        return []
+    lo, hi = window
+    bins = max(10, plot_width(look) // DENSITY_PX)
+    edges = pd.date_range(lo, hi, periods=bins + 1)
+    width = (edges[1] - edges[0]) / pd.Timedelta(milliseconds=1)
+    out = []
+    for lane, group in marks.groupby("lane", sort=False):
+        counts = pd.cut(group["start"], edges, right=False).value_counts(sort=False)
+        top = max(1, int(counts.max()))
+        kept = [(i, int(n)) for i, n in enumerate(counts.tolist()) if n]
+        y, color = int(group["y"].iat[0]), group["lane_color"].iat[0]
+        spans = [f"{edges[i]:%Y-%m-%d} – {edges[i + 1] - pd.Timedelta(days=1):%Y-%m-%d}" for i, _ in kept]
+        out.append({
+            "type": "bar", "orientation": "v", "name": "density", "showlegend": False,
+            "x": [(edges[i] + (edges[i + 1] - edges[i]) / 2).strftime("%Y-%m-%d %H:%M") for i, _ in kept],
+            "y": [-0.74 * n / top for _, n in kept], "base": y + 0.37, "width": width,
+            "marker": {"color": alpha(color, 0.55), "line": {"width": 0}},
+            "hovertext": [f"{text(lane)}: {n:,} event{'s' * (n != 1)}<br>{span}" for (_, n), span in zip(kept, spans)],
+            "hovertemplate": "%{hovertext}<extra></extra>",
+        })  # fmt: skip
+    return out
 
 
 def _spans(spans: pd.DataFrame) -> list[dict]:

@@ -6,6 +6,7 @@
 
 URL = "url"
 CHART = "timeline"  # the contract: the main chart is a dcc.Graph with this id
+CHART_ZOOM = CHART + ".relayoutData"  # a zoom or pan of it (the trigger ``urlstate.next_url`` is given)
 RESULTS = "results"
 TABLE = "table"
 TABS = "views"

@@ -8,13 +8,15 @@ become. No Dash here: the callbacks only wire these functions to the page.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Sequence
 from urllib.parse import parse_qsl, urlencode
 
 from . import figures
+from .dates import PartialDate
 from .frame import VIEWS, Filters
-from .ids import CHART, CLAIMS, DETAILS_CLOSE, OPEN_EVENT, RACE, RACE_CELL, RESET, URL
+from .ids import CHART, CHART_ZOOM, CLAIMS, DETAILS_CLOSE, OPEN_EVENT, RACE, RACE_CELL, RESET, URL
 from .live import Snapshot
 
 LABELS = {"timeline": "Timeline", "activity": "Activity", "table": "Table", "race": "Race", "claims": "Claims"}
@@ -88,6 +90,26 @@ def claim_event(click: dict | None, snapshot: Snapshot) -> str:
     return next((e for e in claim.events if snapshot.has(e)), "") if claim else ""
 
 
+def zoomed_window(relayout: dict | None) -> tuple[PartialDate | None, PartialDate | None] | None:
+    """The from/to a zoom or pan of the timeline shows (plotly's ``relayoutData``): the first and
+    the last whole day in view, or ``(None, None)`` when zoomed back out; ``None`` when it was no
+    change of the time axis (a resize, a first draw)."""
+    if not isinstance(relayout, dict):
+        return None
+    if relayout.get("xaxis.autorange"):
+        return None, None
+    ends = relayout.get("xaxis.range") or [relayout.get("xaxis.range[0]"), relayout.get("xaxis.range[1]")]
+    try:
+        lo, hi = (dt.datetime.fromisoformat(str(x).strip()[:19]) for x in ends)
+    except (TypeError, ValueError):
+        return None
+    first = lo.date() if lo.time() == dt.time() else lo.date() + dt.timedelta(days=1)
+    last = hi.date() - dt.timedelta(days=1)  # the range ends where the next day begins
+    if last < first:
+        return None
+    return PartialDate(first.year, first.month, first.day), PartialDate(last.year, last.month, last.day)
+
+
 @dataclass(frozen=True)
 class Step:
     """What a change does: the new URL query (``None``: keep it) and the controls' new values
@@ -109,6 +131,14 @@ def next_url(trigger: Any, value: Any, search: str | None, values: Sequence, sna
     if trigger in (None, URL):  # page load or history navigation
         return None if shown.replace(view=filters.view) == filters else Step(controls=control_values(filters))
     new, new_event, controls = shown.replace(view=filters.view), event, None
+    if trigger == CHART_ZOOM:
+        if filters.view != "timeline":
+            return None  # the activity chart's axis is years; its zoom is its own
+        window = zoomed_window(value)
+        if window is None:
+            return None
+        new = filters.replace(start=window[0], end=window[1])
+        return None if new == filters else Step(url=write_url(new, event), controls=control_values(new))
     if trigger == RESET:
         new, new_event = Filters(view=filters.view, lanes=filters.lanes, align=filters.align), ""
         controls = control_values(new)
