@@ -262,10 +262,11 @@ def test_phone_and_dark_layouts(data):
     assert dark.layout.paper_bgcolor == charts.THEMES["dark"].background
 
 
-def test_file_names_say_when_the_race_is_aligned():
+def test_file_names_say_when_the_race_is_aligned_or_counted():
     filters = Filters(countries=("SU", "US"), align="start")
     assert figures.file_stem("race", filters) == "race_SU-US_since-first-satellite"
     assert figures.file_stem("race", filters.replace(align="date")) == "race_SU-US"
+    assert figures.file_stem("race", filters.replace(chart="count")) == "race_SU-US_count_since-first-satellite"
 
 
 def test_the_real_dataset_has_a_race_for_the_six_programmes():
@@ -277,3 +278,84 @@ def test_the_real_dataset_has_a_race_for_the_six_programmes():
         assert reach.milestone in reach.event.milestones and reach.country in reach.event.countries
     fig = figures.figure("race", df, Filters(countries=("SU", "US", "CN", "IN"), align="start"), ds)
     assert sum(len(t.customdata) for t in fig.data if t.mode == "lines+markers") >= 40
+
+
+# --- the count chart ------------------------------------------------------------------------------
+
+
+def series(df, ds, filters: Filters = Filters()) -> dict[str, list[tuple]]:
+    """Country -> [(count, event ids of the step, planned)] of ``race.steps``."""
+    return {code: [(s.count, [r.event.id for r in s.reaches], s.planned) for s in found]
+            for code, found in race.steps(race.of(df, filters, ds)).items()}  # fmt: skip
+
+
+def test_the_count_steps_up_at_each_earliest_reach_and_plans_follow_the_last_one(data):
+    df, ds = data
+    assert series(df, ds) == {
+        "SU": [(1, ["sputnik-1"], False), (2, ["luna-1"], False), (3, ["vostok-1"], False), (4, ["salyut-1"], False)],
+        "RU": [(1, ["zarya"], False)],  # a joint event counts for each of its countries
+        "US": [(1, ["explorer-1"], False), (2, ["pioneer-4"], False), (3, ["skylab"], False)],  # not Zarya: later
+        "CN": [(1, ["dong-fang-hong-1"], False), (2, ["tiangong-1"], False),
+               (3, ["cn-crew-plan"], True)],  # the 2030 station plan is not counted: the station was reached
+        "ESA": [(1, ["smart-1"], False)],
+    }  # fmt: skip
+    # partial successes count, at the partial one (Luna 1), not at the later full success (Luna 2)
+    assert series(df, ds, Filters(countries=("SU",)))["SU"][1] == (2, ["luna-1"], False)
+
+
+def test_the_count_follows_the_filters(data):
+    df, ds = data
+    assert series(df, ds, Filters(countries=("US", "CN"), end=PartialDate(1970))) == {
+        "US": [(1, ["explorer-1"], False), (2, ["pioneer-4"], False)], "CN": [(1, ["dong-fang-hong-1"], False)]}
+    assert series(df, ds, Filters(statuses=("achieved",), countries=("SU",))) == {
+        "SU": [(1, ["sputnik-1"], False), (2, ["luna-2"], False), (3, ["vostok-1"], False), (4, ["salyut-1"], False)]}
+    assert series(df, ds, Filters(statuses=("planned",), countries=("CN",))) == {
+        "CN": [(1, ["cn-station-plan"], True), (2, ["cn-crew-plan"], True)]}  # fmt: skip
+    aligned = series(df, ds, Filters(countries=("US", "RU"), align="start"))
+    assert aligned == {"US": [(1, ["explorer-1"], False), (2, ["pioneer-4"], False), (3, ["skylab"], False)], "RU": []}
+
+
+def test_milestones_reached_the_same_day_are_one_step(tmp_path):
+    both = FIXTURE.replace("milestone: first-human-in-space, description: G.",
+                           "milestone: [first-human-in-space, first-space-station], description: G.")  # fmt: skip
+    (tmp_path / "events.yaml").write_text(both, encoding="utf-8")
+    ds = store.load([tmp_path / "events.yaml"]).dataset
+    su = series(frame.to_frame(ds), ds, Filters(countries=("SU",)))["SU"]
+    assert su == [(1, ["sputnik-1"], False), (2, ["luna-1"], False), (4, ["vostok-1", "vostok-1"], False)]
+
+
+def counted(fig) -> dict[str, tuple]:
+    """Trace name -> (customdata, y) of the count chart's step traces."""
+    return {t.name: (list(t.customdata), list(t.y)) for t in fig.data if t.line and t.line.shape == "hv"}
+
+
+def test_the_count_chart_has_a_step_trace_per_country_and_a_dashed_one_for_plans(data):
+    df, ds = data
+    fig = figures.figure("race", df, Filters(countries=("SU", "US", "CN"), chart="count"), ds)
+    assert counted(fig) == {
+        "Soviet Union": (["sputnik-1", "luna-1", "vostok-1", "salyut-1"], [1, 2, 3, 4]),
+        "United States": (["explorer-1", "pioneer-4", "skylab"], [1, 2, 3]),
+        "China": (["dong-fang-hong-1", "tiangong-1"], [1, 2]),
+        "China (planned)": (["tiangong-1", "cn-crew-plan"], [2, 3]),  # from the last reach on
+    }  # fmt: skip
+    china, plan = (next(t for t in fig.data if t.name == n) for n in ("China", "China (planned)"))
+    assert (china.line.dash, plan.line.dash, plan.showlegend, plan.legendgroup) == ("solid", "dash", False, "CN")
+    assert list(plan.x) == ["2011-09-29", "2031-01-01"] and plan.marker.symbol[-1] == "triangle-up-open"
+    su = next(t for t in fig.data if t.name == "Soviet Union")
+    assert list(su.marker.symbol) == ["circle", "circle-open-dot", "circle", "circle"]  # Luna 1: partial
+    assert su.hovertext[1].startswith("<b>Soviet Union · 2 of 4</b><br>First lunar flyby or impact: Luna 1, 4 Jan 1959")
+    assert "partial success, world first" in su.hovertext[1]
+    assert set(next(t for t in fig.data if t.name == "first").customdata) == {"sputnik-1", "luna-1", "vostok-1", "salyut-1"}
+    assert fig.layout.yaxis.title.text == "Milestones reached (of 4)"
+    assert "milestones reached, by date" in fig.layout.title.text
+
+
+def test_the_aligned_count_chart_is_in_years_and_leaves_out_unaligned_countries(data):
+    df, ds = data
+    fig = figures.figure("race", df, Filters(countries=("SU", "RU"), chart="count", align="start"), ds)
+    assert set(counted(fig)) == {"Soviet Union"} and fig.layout.xaxis.type == "linear"
+    assert list(next(t for t in fig.data if t.name == "Soviet Union").x) == pytest.approx([0, 457 / 365.25, 1286 / 365.25, 4945 / 365.25], abs=0.001)
+    assert "Russia" in fig.layout.xaxis.title.text
+    assert figures.figure("race", df, Filters(countries=("RU",), chart="count", align="start"), ds).data == ()
+    for trace in figures.figure("race", df, Filters(chart="count"), ds).data:  # every point is an event
+        assert len(trace.customdata or ()) == len([x for x in trace.x if x is not None])

@@ -48,8 +48,11 @@ RACE_MATRIX = "race-matrix"
 RACE_NOTE = "race-note"  # in the filter panel: which filters the race uses
 RACE_DRAWN = "race-drawn"
 ALIGN = "align"
+RACE_CHART = "race-chart"  # the race's chart: milestones by date, or how many by each date
+RACE_SCORES = "race-scores"  # the scoreboard under the race chart
+RACE_SORT = "race-sort"  # the scoreboard's sort: {"key": column, "descending": bool}
 # the filter controls, in the order of ``urlstate.control_values``
-CONTROLS = (COUNTRY, TYPE, STATUS, FROM, TO, SEARCH, FIRSTS, LANES, ALIGN)
+CONTROLS = (COUNTRY, TYPE, STATUS, FROM, TO, SEARCH, FIRSTS, LANES, ALIGN, RACE_CHART)
 
 TAB = "view-tab"  # pattern-matching id types
 DECADE = "decade"
@@ -57,4 +60,5 @@ OPEN_EVENT = "open-event"
 SORT_BY = "sort-by"
 PAGE_TO = "page-to"
 RACE_CELL = "race-cell"
+RACE_SORT_BY = "race-sort-by"
 

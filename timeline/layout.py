@@ -139,6 +139,12 @@ def toolbar(df: pd.DataFrame | None) -> html.Div:
                                               {"label": "Years since first satellite", "value": "start"}],
                            value="date", inline=True, className="segmented"),
         ]),
+        html.Fieldset(className="align", children=[
+            html.Legend("Chart", className="toolbar-label"),
+            dcc.RadioItems(id=RACE_CHART, options=[{"label": "Milestones by date", "value": "date"},
+                                                   {"label": "Count reached", "value": "count"}],
+                           value="date", inline=True, className="segmented"),
+        ]),
         html.Div(id=DECADES, className="decades chart-only", role="group", **{"aria-label": "Zoom to a decade"},
                  children=decade_buttons(df)),
         download_menu(),

@@ -26,6 +26,7 @@ The rules, stated once so that chart, table and exports agree:
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -217,6 +218,11 @@ def notes(race: Race, dataset: Dataset) -> list[str]:
 
 
 def figure(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look) -> go.Figure:
+    """The race chart ``filters.chart`` asks for: milestones by date (``dates``) or the count (``count``)."""
+    return (count if filters.chart == "count" else dates)(rows, filters, dataset, look)
+
+
+def dates(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look) -> go.Figure:
     """One row per milestone, time across; a sub-lane per country, its markers joined in row order.
 
     Filled: achieved; dotted: partial; hollow: planned; ringed: the world first. ``align=start``
@@ -333,4 +339,145 @@ def _hover(reach: Reach, dataset: Dataset) -> str:
         lines.append("partial success" + full)
     if reach.world_first:
         lines.append("world first")
+    return "<br>".join(lines)
+
+
+# --- the count chart ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a country's count: the milestones it reached (or plans to) at one time."""
+
+    country: str
+    count: int  # milestones reached by then (planned steps: would have reached)
+    reaches: tuple[Reach, ...]  # the milestones this step adds, in registry order
+    planned: bool = False
+
+    @property
+    def event(self) -> Event:
+        """The event a click on the step opens: the first of the milestones it adds."""
+        return self.reaches[0].event
+
+
+def steps(race: Race) -> dict[str, list[Step]]:
+    """Country -> its count of milestones reached, step by step in time (the picks of ``select``).
+
+    A step per date (two milestones reached the same day are one step of two); achieved and partial
+    reaches count, in date order; the plans follow, counting on from the last reach, in date order.
+    With ``race.aligned``, countries without a first satellite have no steps.
+    """
+    order = {key: i for i, key in enumerate(race.milestones)}
+    out: dict[str, list[Step]] = {}
+    for code in race.countries:
+        mine = [r for r in race.reaches if r.country == code and (r.years is not None or not race.aligned)]
+        done = sorted((r for r in mine if r.status in REACHED), key=lambda r: (r.event.date.first_day, order[r.milestone]))
+        plans = sorted((r for r in mine if r.status == "planned"),
+                       key=lambda r: (r.event.date.first_day, order[r.milestone]))  # fmt: skip
+        out[code], total = [], 0
+        for planned, group in ((False, done), (True, plans)):
+            for _, same_day in itertools.groupby(group, key=lambda r: r.event.date.first_day):
+                added = tuple(same_day)
+                total += len(added)
+                out[code].append(Step(code, total, added, planned))
+    return out
+
+
+def count(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look) -> go.Figure:
+    """For each country a step line of how many milestones it has reached by each date.
+
+    Markers sit on the steps (filled: achieved; dotted: a partial success; ringed: the world first)
+    and carry the event id. Plans continue the line dashed to their dates, with hollow markers.
+    ``align=start`` counts by years since each country's first satellite.
+    """
+    race = select(rows, filters, dataset)
+    theme, narrow = look.theme, look.narrow
+    since = "years since first satellite" if narrow else "years since each country's first satellite"
+    what = f"milestones reached, by {since}" if race.aligned else "milestones reached, by date"
+    layout = base_layout(filters.replace(countries=race.countries), look, what)
+    stepped = {code: s for code, s in steps(race).items() if s}
+    if not stepped:
+        layout["height"] = 320
+        return empty(layout, theme)
+    data = _count_traces(race, stepped, dataset, look)
+    shown = [r for s in stepped.values() for step in s for r in step.reaches]
+    data += status_keys((r.status for r in shown), any(r.world_first for r in shown), theme)
+    legend = [t["name"] for t in data if t.get("showlegend", True)]
+    layout["height"] = (340 if narrow else 460) + look.legend_height(legend)
+    top = max(step.count for s in stepped.values() for step in s)
+    layout["yaxis"].update(
+        title={"text": f"Milestones reached (of {len(race.milestones)})", "font": {"size": 12 if narrow else 13}},
+        range=[0, top + 0.6], tick0=0, dtick=1 if top <= 12 else 2, fixedrange=True, rangemode="tozero",
+        showgrid=True, automargin=True,
+    )  # fmt: skip
+    xs = [_x(r, race.aligned) for r in shown]
+    layout["xaxis"].update(_time_axis(race, xs, dataset, look))
+    layout.update(hovermode="closest", dragmode="zoom")
+    layout["legend"].update(traceorder="normal")
+    return go.Figure({"data": data, "layout": layout}, _validate=False)
+
+
+def _count_traces(race: Race, stepped: dict[str, list[Step]], dataset: Dataset, look: Look) -> list[dict]:
+    """Per country: one solid step trace of its reaches (named by the country), one dashed trace of
+    its plans (in the country's legend group, not in the legend), and one ring trace for world firsts."""
+    colors = country_colors(dataset)
+    symbols = {code: COUNTRY_SYMBOLS[i % len(COUNTRY_SYMBOLS)] for i, code in enumerate(dataset.countries)}
+    size = 9 if look.narrow else 10
+    total = len(race.milestones)
+    data, firsts = [], []
+
+    def trace(code: str, shown: list[Step], dash: str, **extra) -> dict:
+        name = dataset.countries[code].name
+        color = colors[code]
+        return {
+            "type": "scatter", "mode": "lines+markers", "legendgroup": code,
+            "x": [_x(step.reaches[0], race.aligned) for step in shown], "y": [step.count for step in shown],
+            "customdata": [step.event.id for step in shown], "cliponaxis": False,
+            "hovertext": [_step_hover(step, name, total, dataset) for step in shown],
+            "hovertemplate": "%{hovertext}<extra></extra>",
+            "line": {"shape": "hv", "color": color, "width": 2, "dash": dash},
+            "marker": {"symbol": [symbols[code] + STATUS_SYMBOL[_step_status(step)] for step in shown], "size": size,
+                       "color": color, "opacity": 1, "line": {"color": color, "width": 1.8}},
+            **extra,
+        }  # fmt: skip
+
+    for code, all_steps in stepped.items():
+        name = text(dataset.countries[code].name)
+        reached = [s for s in all_steps if not s.planned]
+        plans = [s for s in all_steps if s.planned]
+        data.append(trace(code, reached, "solid", name=name))
+        if plans:  # the dashed line starts from the last reach, so the plans continue the count
+            data.append(trace(code, reached[-1:] + plans, "dash", name=f"{name} (planned)", showlegend=False))
+        firsts += [(_x(s.reaches[0], race.aligned), s.count, s.event.id)
+                   for s in reached if any(r.world_first for r in s.reaches)]  # fmt: skip
+    if firsts:
+        xs, ys, ids = zip(*firsts)
+        ring = {"symbol": "circle-open", "size": size + 9, "color": look.theme.text,
+                "line": {"color": look.theme.text, "width": 1.4}}  # fmt: skip
+        data.append({
+            "type": "scatter", "mode": "markers", "name": "first", "showlegend": False, "hoverinfo": "skip",
+            "x": list(xs), "y": list(ys), "customdata": list(ids), "cliponaxis": False, "marker": ring,
+        })  # fmt: skip
+    return data
+
+
+def _step_status(step: Step) -> str:
+    """How a step's marker is drawn: planned (hollow), partial (dotted) if any of it is, else achieved."""
+    if step.planned:
+        return "planned"
+    return "partial" if any(r.status == "partial" for r in step.reaches) else "achieved"
+
+
+def _step_hover(step: Step, country: str, total: int, dataset: Dataset) -> str:
+    """``Soviet Union · 3 of 18``, then each milestone the step adds: its event, date, status."""
+    head = f"{country} · {step.count} of {total}" + (" (planned)" if step.planned else "")
+    lines = [f"<b>{text(head)}</b>"]
+    for reach in step.reaches:
+        label = dataset.milestones[reach.milestone].label
+        when = reach.event.date.label()
+        tags = [t for t, on in (("planned", reach.status == "planned"), ("partial success", reach.status == "partial"),
+                                ("world first", reach.world_first)) if on]  # fmt: skip
+        lines.append(text(f"{label}: {reach.event.title}, {when}" + (f" ({', '.join(tags)})" if tags else "")))
+    if step.reaches[0].years is not None and step.reaches[0].milestone != ANCHOR:
+        lines.append(f"{step.reaches[0].years:.1f} years after its first satellite")
     return "<br>".join(lines)
