@@ -25,7 +25,7 @@ const gd = document.querySelector('#race .js-plotly-plot');
 if (!gd || !gd.data || !gd.data.length) { return null; }
 const out = {};
 for (const t of gd.data) {
-  if (t.mode !== 'lines+markers') { continue; }
+  if (!t.legendgroup) { continue; }  // the countries' traces, not the rings or keys
   t.customdata.forEach((id, i) => { out[id] = t.x[i]; });
 }
 return out;
@@ -117,7 +117,7 @@ def test_a_click_in_the_matrix_or_on_a_point_opens_the_events_details(dash_duo, 
     x, y = dash_duo.driver.execute_script(
         """
         const gd = document.querySelector('#race .js-plotly-plot');
-        const t = gd.data.find(t => t.mode === 'lines+markers' && t.customdata.includes('skylab'));
+        const t = gd.data.find(t => t.legendgroup && t.customdata.includes('skylab'));
         const j = t.customdata.indexOf('skylab');
         const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, box = gd.getBoundingClientRect();
         return [box.left + xa._offset + xa.d2p(t.x[j]), box.top + ya._offset + ya.d2p(t.y[j])];

@@ -3,9 +3,10 @@
 Everyone who writes about the space race asks who did what first, how long each programme took
 from its first satellite to its first crew, station, landing or sample return, and who is catching
 up. This module answers from the data, with pure functions: ``select`` picks, for each country and
-milestone of the registry, the event that reached it; ``figure`` draws those picks (one row per
-milestone, a sub-lane per country so markers never pile up, each country's markers joined);
-``matrix`` gives the same picks as a table of dates.
+milestone of the registry, the event that reached it; ``figure`` draws those picks, either one row
+per milestone with a sub-lane per country so markers never pile up (``chart=date``), or a step line
+per country of how many it had reached by each date (``chart=count``, from ``steps``); ``matrix``
+gives the same picks as a table of dates, and ``scoreboard`` sums them up per country.
 
 The rules, stated once so that chart, table and exports agree:
 
@@ -37,7 +38,6 @@ from . import frame
 from .charts import (
     STATUS_SYMBOL,
     Look,
-    alpha,
     base_layout,
     country_colors,
     date_range,
@@ -223,7 +223,7 @@ def figure(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look) -
 
 
 def dates(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look) -> go.Figure:
-    """One row per milestone, time across; a sub-lane per country, its markers joined in row order.
+    """One row per milestone, time across; a sub-lane per country, a dot per milestone reached.
 
     Filled: achieved; dotted: partial; hollow: planned; ringed: the world first. ``align=start``
     plots years since each country's first satellite instead of dates.
@@ -263,7 +263,13 @@ def dates(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look) ->
 
 
 def _traces(race: Race, plotted: list[Reach], dataset: Dataset, look: Look) -> list[dict]:
-    """A line-and-markers trace per country (its own sub-lane of every row), and one ring trace."""
+    """A markers trace per country (its own sub-lane of every row), and one ring trace.
+
+    No lines: joined in row order a country's line ran back and forth in time, and joined in time
+    order it zigzagged up and down the rows, crossing every other country's (screenshots of SU, US,
+    CN, IN, JP and ESA compared). Each country keeps its own sub-lane, colour and marker shape, so
+    the dots read as a matrix; the path through time is the count chart's (``chart=count``).
+    """
     countries = [c for c in race.countries if any(r.country == c for r in plotted)]
     colors = country_colors(dataset)
     symbols = {code: COUNTRY_SYMBOLS[i % len(COUNTRY_SYMBOLS)] for i, code in enumerate(dataset.countries)}
@@ -277,10 +283,9 @@ def _traces(race: Race, plotted: list[Reach], dataset: Dataset, look: Look) -> l
         y = [row[r.milestone] + offset for r in mine]
         color = colors[code]
         data.append({
-            "type": "scatter", "mode": "lines+markers", "name": text(dataset.countries[code].name), "legendgroup": code,
+            "type": "scatter", "mode": "markers", "name": text(dataset.countries[code].name), "legendgroup": code,
             "x": x, "y": y, "customdata": [r.event.id for r in mine], "cliponaxis": False,
             "hovertext": [_hover(r, dataset) for r in mine], "hovertemplate": "%{hovertext}<extra></extra>",
-            "line": {"color": alpha(color, 0.45), "width": 1.5},
             "marker": {"symbol": [symbols[code] + STATUS_SYMBOL[r.status] for r in mine], "size": size,
                        "color": color, "opacity": 1, "line": {"color": color, "width": 1.8}},
         })  # fmt: skip
