@@ -360,3 +360,76 @@ def test_the_aligned_count_chart_is_in_years_and_leaves_out_unaligned_countries(
     assert figures.figure("race", df, Filters(countries=("RU",), chart="count", align="start"), ds).data == ()
     for trace in figures.figure("race", df, Filters(chart="count"), ds).data:  # every point is an event
         assert len(trace.customdata or ()) == len([x for x in trace.x if x is not None])
+
+
+# --- the scoreboard -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def orbit(tmp_path_factory):
+    """The fixture with Vostok 1 as the first human in orbit (the scoreboard's years to orbit)."""
+    path = tmp_path_factory.mktemp("orbit") / "events.yaml"
+    path.write_text(FIXTURE.replace("first-human-in-space", "first-human-in-orbit"), encoding="utf-8")
+    ds = store.load([path]).dataset
+    return frame.to_frame(ds), ds
+
+
+def scores(df, ds, filters: Filters = Filters()) -> dict[str, race.Score]:
+    return {s.country: s for s in race.scoreboard(race.of(df, filters, ds), df, race.shown_filters(filters))}
+
+
+def test_the_scoreboard_counts_each_countrys_reaches_firsts_dates_and_failures(orbit):
+    df, ds = orbit
+    board = scores(df, ds)
+    assert list(board) == ["SU", "RU", "US", "CN", "ESA"]
+    summary = {code: (len(s.reached), s.defined, len(s.firsts), s.first and s.first.event.id,
+                      s.latest and s.latest.event.id, s.failures) for code, s in board.items()}  # fmt: skip
+    assert summary == {
+        "SU": (4, 4, 4, "sputnik-1", "salyut-1", 0),
+        "RU": (1, 4, 0, "zarya", "zarya", 0),  # the joint Zarya counts for Russia ...
+        "US": (3, 4, 0, "explorer-1", "skylab", 1),  # ... and not for the US, who had Skylab; Vanguard TV3 failed
+        "CN": (2, 4, 0, "dong-fang-hong-1", "tiangong-1", 0),  # plans are not reached
+        "ESA": (1, 4, 0, "smart-1", "smart-1", 0),
+    }
+    assert board["SU"].to_orbit == pytest.approx(1286 / 365.25) and board["SU"].orbit.event.id == "vostok-1"
+    assert board["US"].to_orbit is None and board["CN"].to_orbit is None  # no citizen in orbit (China: only planned)
+    # the filters apply: years (to the failures too), countries, statuses
+    early = scores(df, ds, Filters(countries=("US", "SU"), end=PartialDate(1958)))
+    assert {c: (len(s.reached), s.failures) for c, s in early.items()} == {"SU": (1, 0), "US": (1, 1)}
+    assert scores(df, ds, Filters(countries=("US",), start=PartialDate(1958)))["US"].failures == 0  # TV3: Dec 1957
+    assert [r.event.id for r in scores(df, ds, Filters(statuses=("achieved",)))["SU"].reached] == [
+        "sputnik-1", "luna-2", "vostok-1", "salyut-1"]  # fmt: skip
+    # the failure count is the length of the table its link opens
+    link = race.failures_filters(Filters(countries=("SU", "US"), end=PartialDate(1958)), "US")
+    assert link == Filters(view="table", countries=("US",), statuses=("failed",), end=PartialDate(1958))
+    assert list(frame.apply(df, link)["id"]) == ["vanguard-tv3"]
+
+
+def test_the_scoreboard_sorts_by_any_column_blanks_last(orbit):
+    df, ds = orbit
+    board = list(scores(df, ds).values())
+    order = lambda column, descending=False: [s.country for s in race.sorted_scores(board, column, descending)]  # noqa: E731
+    assert order("country") == ["SU", "RU", "US", "CN", "ESA"]
+    assert order("reached", True) == ["SU", "US", "CN", "RU", "ESA"]  # ties keep the registry order
+    assert order("first") == ["SU", "US", "CN", "RU", "ESA"]
+    assert order("latest", True) == ["CN", "ESA", "RU", "US", "SU"]
+    assert order("to_orbit")[0] == "SU" and order("to_orbit", True)[0] == "SU"  # the only one with a value
+    assert order("failures", True)[0] == "US"
+    assert order("no-such-column") == order("country")
+
+
+def test_the_scoreboard_csv_has_a_row_per_country(orbit):
+    import csv
+    import io
+
+    df, ds = orbit
+    text = race.scoreboard_file(df, Filters(countries=("SU", "CN")), ds)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert list(rows[0]) == list(race.SCORE_CSV_HEADER)
+    assert [(r["country"], r["name"], r["milestones_reached"], r["milestones_defined"], r["world_firsts"]) for r in rows] == [
+        ("SU", "Soviet Union", "4", "4", "4"), ("CN", "China", "2", "4", "0")]  # fmt: skip
+    su, cn = rows
+    assert (su["first_milestone"], su["first_milestone_date"], su["first_milestone_event"]) == (
+        "First satellite", "1957-10-04", "sputnik-1")  # fmt: skip
+    assert (su["latest_milestone_date"], su["years_first_satellite_to_first_citizen_in_orbit"]) == ("1971-04-19", "3.5")
+    assert (cn["years_first_satellite_to_first_citizen_in_orbit"], cn["failures_recorded"]) == ("", "0")

@@ -206,3 +206,49 @@ def test_the_count_chart_steps_up_once_per_milestone_reached_and_a_click_opens_t
     until(lambda: "chart" not in query(dash_duo), message="chart=count gone from the URL")
     wait_points(dash_duo, shown("SU", "US", "CN"))
     assert dash_duo.get_logs() == []
+
+
+def scoreboard(dash_duo) -> list[list[str]]:
+    """The scoreboard's rows as text, read in one go (it redraws when sorted)."""
+    return dash_duo.driver.execute_script(
+        "return [...document.querySelectorAll('#race-scores tbody tr')]"
+        ".map(tr => [...tr.querySelectorAll('th, td')].map(c => c.innerText.trim()))"
+    )
+
+
+def test_the_scoreboard_sorts_from_the_keyboard_opens_events_and_downloads_as_csv(dash_duo, served):
+    from selenium.webdriver.common.keys import Keys
+
+    served("?view=race&country=SU,US,CN")
+    until(lambda: len(scoreboard(dash_duo)) == 3, message="a scoreboard row per country")
+    assert scoreboard(dash_duo) == [
+        ["Soviet Union", "4 of 4", "4", "4 Oct 1957", "19 Apr 1971", "–", "0"],
+        ["United States", "3 of 4", "0", "1 Feb 1958", "14 May 1973", "–", "1"],  # Vanguard TV3 failed
+        ["China", "2 of 4", "0", "24 Apr 1970", "29 Sep 2011", "–", "0"],  # its plans do not count
+    ]
+    header = dash_duo.find_element("button[id*='race-sort-by'][id*='latest']")
+    header.send_keys(Keys.ENTER)  # a header is a button: the keyboard sorts too
+    until(lambda: [r[0] for r in scoreboard(dash_duo)] == ["China", "United States", "Soviet Union"],
+          message="sorted by latest milestone, latest first")  # fmt: skip
+    assert dash_duo.find_element("#race-scores th[aria-sort]").get_attribute("aria-sort") == "descending"
+    dash_duo.find_element("button[id*='race-sort-by'][id*='latest']").send_keys(Keys.ENTER)
+    until(lambda: [r[0] for r in scoreboard(dash_duo)] == ["Soviet Union", "United States", "China"],
+          message="and earliest first")  # fmt: skip
+    dash_duo.find_element("button[id*='score-reached-SU']").click()  # "4 of 4": the latest reach
+    until(lambda: query(dash_duo).get("event") == "salyut-1", message="event=salyut-1 in the URL")
+    until(lambda: dash_duo.find_element("#details h2").text == "Salyut 1", message="Salyut 1's details")
+    dash_duo.find_element("#details-close").click()
+    folder, name = Path(dash_duo.download_path), "race_SU-US-CN_scoreboard.csv"
+    dash_duo.find_element("#download-menu summary").click()
+    assert dash_duo.find_element("#download-csv").text == "CSV of the scoreboard"
+    dash_duo.find_element("#download-csv").click()
+    until(lambda: (folder / name).is_file() and (folder / name).stat().st_size > 0, message=name)
+    lines = (folder / name).read_text().splitlines()
+    assert lines[0].startswith("country,name,milestones_reached,milestones_defined,world_firsts,")
+    assert [line.split(",")[:5] for line in lines[1:]] == [
+        ["SU", "Soviet Union", "4", "4", "4"], ["US", "United States", "3", "4", "0"], ["CN", "China", "2", "4", "0"]]
+    dash_duo.find_element("#download-menu summary").click()
+    dash_duo.find_element("#race-scores a[href*='status=failed']").click()  # failures: the table of them
+    until(lambda: query(dash_duo) == {"country": "US", "status": "failed", "view": "table"}, message="the table")
+    until(lambda: "Vanguard TV3" in dash_duo.find_element("#table").text, message="the failure in the table")
+    assert dash_duo.get_logs() == []

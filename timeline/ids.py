@@ -51,6 +51,7 @@ ALIGN = "align"
 RACE_CHART = "race-chart"  # the race's chart: milestones by date, or how many by each date
 RACE_SCORES = "race-scores"  # the scoreboard under the race chart
 RACE_SORT = "race-sort"  # the scoreboard's sort: {"key": column, "descending": bool}
+RACE_SCORES_DRAWN = "race-scores-drawn"
 # the filter controls, in the order of ``urlstate.control_values``
 CONTROLS = (COUNTRY, TYPE, STATUS, FROM, TO, SEARCH, FIRSTS, LANES, ALIGN, RACE_CHART)
 

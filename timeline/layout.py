@@ -43,6 +43,8 @@ def layout(snapshot: Snapshot, poll_ms: int = POLL_MS, edits_to: Path | None = N
         dcc.Store(id=CHART_DRAWN),
         dcc.Store(id=TABLE_DRAWN),
         dcc.Store(id=RACE_DRAWN),
+        dcc.Store(id=RACE_SORT, data={"key": "country", "descending": False}),
+        dcc.Store(id=RACE_SCORES_DRAWN),
         dcc.Store(id=DATA_VERSION, data=snapshot.version),
         dcc.Interval(id=POLL, interval=poll_ms),
         dcc.Download(id=CSV_FILE),
@@ -70,7 +72,10 @@ def layout(snapshot: Snapshot, poll_ms: int = POLL_MS, edits_to: Path | None = N
                 toolbar(snapshot.df),
                 dcc.Graph(id=CHART, className="chart chart-only", config=graph_config("timeline"), figure=EMPTY_FIGURE),
                 html.Div(id=RACE_AREA, className="race-area", hidden=True, children=[
-                    dcc.Graph(id=RACE, className="chart", config=graph_config("race"), figure=EMPTY_FIGURE),
+                    html.Div(className="race-main", children=[
+                        dcc.Graph(id=RACE, className="chart", config=graph_config("race"), figure=EMPTY_FIGURE),
+                        html.Div(id=RACE_SCORES, className="race-scores"),
+                    ]),
                     html.Div(id=RACE_MATRIX, className="race-matrix"),
                 ]),
                 html.Div(id=TABLE, className="table-area"),
@@ -165,7 +170,9 @@ def download_menu() -> html.Div:
             html.Ul(className="menu-list", children=[
                 item("PNG image (what is on screen)", PNG, True),
                 item("SVG image (what is on screen)", SVG, True),
-                item("CSV of the filtered events", CSV),
+                html.Li(html.Button([html.Span("CSV of the filtered events", className="not-race"),
+                                     html.Span("CSV of the scoreboard", className="race-only")],
+                                    id=CSV, className="menu-item")),
                 item("Copy link to this view", COPY_LINK),
             ]),
         ]),

@@ -27,6 +27,8 @@ The rules, stated once so that chart, table and exports agree:
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
 from dataclasses import dataclass
 from typing import Iterable
@@ -486,3 +488,116 @@ def _step_hover(step: Step, country: str, total: int, dataset: Dataset) -> str:
     if step.reaches[0].years is not None and step.reaches[0].milestone != ANCHOR:
         lines.append(f"{step.reaches[0].years:.1f} years after its first satellite")
     return "<br>".join(lines)
+
+
+# --- the scoreboard -------------------------------------------------------------------------------
+
+ORBIT = "first-human-in-orbit"  # the scoreboard's "years from first satellite to first citizen in orbit"
+SCORE_COLUMNS = ("country", "reached", "firsts", "first", "latest", "to_orbit", "failures")  # sort keys
+
+
+@dataclass(frozen=True)
+class Score:
+    """One country's row of the scoreboard, from the reaches of ``select`` (plans do not count)."""
+
+    country: str
+    order: int  # the country's place in the registry (the default sort)
+    reached: tuple[Reach, ...]  # achieved or partial, in date order
+    defined: int  # milestones in the registry
+    firsts: tuple[Reach, ...]  # the world firsts among ``reached``, in date order
+    orbit: Reach | None  # its reach of ``ORBIT``, if reached
+    failures: int  # its failed events in the filters' years (``failures_filters``)
+
+    @property
+    def first(self) -> Reach | None:
+        return self.reached[0] if self.reached else None
+
+    @property
+    def latest(self) -> Reach | None:
+        return self.reached[-1] if self.reached else None
+
+    @property
+    def to_orbit(self) -> float | None:
+        """Years from the country's first satellite to its first citizen in orbit."""
+        return self.orbit.years if self.orbit else None
+
+
+def failures_filters(filters: Filters, country: str) -> Filters:
+    """The table view of ``country``'s failed events in the years of ``filters``: what the
+    scoreboard's failure count counts, and where its link goes."""
+    return Filters(view="table", countries=(country,), statuses=("failed",), start=filters.start, end=filters.end)
+
+
+def scoreboard(race: Race, df: pd.DataFrame, filters: Filters) -> list[Score]:
+    """A row per country of ``race``: milestones reached (of how many defined), world firsts, first and
+    latest reach, years from first satellite to first citizen in orbit, failures recorded.
+
+    ``df`` is the whole table (``frame.to_frame``); the reaches follow the race's filters.
+    """
+    out = []
+    for i, code in enumerate(race.countries):
+        mine = sorted((r for r in race.reaches if r.country == code and r.status in REACHED),
+                      key=lambda r: (r.event.date.first_day, race.milestones.index(r.milestone)))  # fmt: skip
+        orbit = next((r for r in mine if r.milestone == ORBIT), None)
+        failed = len(frame.apply(df, failures_filters(filters, code)))
+        out.append(Score(code, i, tuple(mine), len(race.milestones), tuple(r for r in mine if r.world_first),
+                         orbit, failed))  # fmt: skip
+    return out
+
+
+def sort_key(column: str):
+    """``scores.sort(key=sort_key(column))``; rows without a value go last (``_Last``)."""
+
+    def value(score: Score):
+        if column == "country":
+            return score.order
+        if column == "reached":
+            return len(score.reached)
+        if column == "firsts":
+            return len(score.firsts)
+        if column == "failures":
+            return score.failures
+        if column == "to_orbit":
+            return score.to_orbit
+        reach = score.first if column == "first" else score.latest
+        return reach.event.date.first_day if reach else None
+
+    return value
+
+
+def sorted_scores(scores: list[Score], column: str = "country", descending: bool = False) -> list[Score]:
+    """The scoreboard sorted by ``column`` (one of ``SCORE_COLUMNS``); blanks last either way."""
+    column = column if column in SCORE_COLUMNS else "country"
+    key = sort_key(column)
+    by_order = sorted(scores, key=lambda s: s.order)  # ties keep the registry order (a stable sort, even reversed)
+    known = sorted((s for s in by_order if key(s) is not None), key=key, reverse=descending)
+    return known + [s for s in by_order if key(s) is None]
+
+
+SCORE_CSV_HEADER = (
+    "country", "name", "milestones_reached", "milestones_defined", "world_firsts", "first_milestone",
+    "first_milestone_date", "first_milestone_event", "latest_milestone", "latest_milestone_date",
+    "latest_milestone_event", "years_first_satellite_to_first_citizen_in_orbit", "failures_recorded",
+)  # fmt: skip
+
+
+def scoreboard_csv(scores: list[Score], dataset: Dataset) -> str:
+    """The scoreboard as CSV: one row per country; dates at their precision (``1957-10-04``, ``2030``)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(SCORE_CSV_HEADER)
+
+    def reach(r: Reach | None) -> list[str]:
+        return [dataset.milestones[r.milestone].label, str(r.event.date), r.event.id] if r else ["", "", ""]
+
+    for s in scores:
+        years = "" if s.to_orbit is None else f"{s.to_orbit:.1f}"
+        writer.writerow([s.country, dataset.countries[s.country].name, len(s.reached), s.defined, len(s.firsts),
+                         *reach(s.first), *reach(s.latest), years, s.failures])  # fmt: skip
+    return buffer.getvalue()
+
+
+def scoreboard_file(df: pd.DataFrame, filters: Filters, dataset: Dataset) -> str:
+    """The scoreboard CSV of ``filters``' race over the whole table (the app's download, the export)."""
+    shown = shown_filters(filters)
+    return scoreboard_csv(scoreboard(of(df, filters, dataset), df, shown), dataset)
