@@ -433,3 +433,24 @@ def test_the_scoreboard_csv_has_a_row_per_country(orbit):
         "First satellite", "1957-10-04", "sputnik-1")  # fmt: skip
     assert (su["latest_milestone_date"], su["years_first_satellite_to_first_citizen_in_orbit"]) == ("1971-04-19", "3.5")
     assert (cn["years_first_satellite_to_first_citizen_in_orbit"], cn["failures_recorded"]) == ("", "0")
+
+
+def test_the_scoreboard_pane_links_each_number_to_its_events(orbit):
+    from timeline import panes
+
+    df, ds = orbit
+    filters = Filters(view="race", countries=("SU", "US"), end=PartialDate(1970))
+    board = race.scoreboard(race.of(df, filters, ds), df, filters)
+    table = panes.race_scoreboard(board, ds, filters, {"key": "reached", "descending": True})[0].children
+    head, body = table.children[1], table.children[2]
+    assert [th.children.id["column"] for th in head.children.children] == list(race.SCORE_COLUMNS)
+    assert [getattr(th, "aria-sort", None) for th in head.children.children][1] == "descending"
+    su, us = body.children
+    opened = {td.children.id["at"]: td.children.id["id"] for td in su.children[1:] if hasattr(td.children, "id")}
+    assert opened == {"score-reached-SU": "vostok-1", "score-firsts-SU": "vostok-1", "score-first-SU": "sputnik-1",
+                      "score-latest-SU": "vostok-1", "score-orbit-SU": "vostok-1"}  # fmt: skip
+    assert su.children[-1].children == "0"  # no failures: no link
+    assert us.children[-1].children.href == "?country=US&status=failed&to=1970&view=table"
+    assert panes.next_race_sort("latest", {"key": "country", "descending": False}) == {"key": "latest", "descending": True}
+    assert panes.next_race_sort("latest", {"key": "latest", "descending": True}) == {"key": "latest", "descending": False}
+    assert panes.next_race_sort("country", {"key": "latest", "descending": True}) == {"key": "country", "descending": False}

@@ -119,8 +119,11 @@ def test_a_click_in_the_matrix_or_on_a_point_opens_the_events_details(dash_duo, 
         const gd = document.querySelector('#race .js-plotly-plot');
         const t = gd.data.find(t => t.legendgroup && t.customdata.includes('skylab'));
         const j = t.customdata.indexOf('skylab');
-        const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, box = gd.getBoundingClientRect();
-        return [box.left + xa._offset + xa.d2p(t.x[j]), box.top + ya._offset + ya.d2p(t.y[j])];
+        const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+        const at = () => { const box = gd.getBoundingClientRect();
+          return [box.left + xa._offset + xa.d2p(t.x[j]), box.top + ya._offset + ya.d2p(t.y[j])]; };
+        window.scrollBy(at()[0] - innerWidth / 2, at()[1] - innerHeight / 2);  // the point in view
+        return at();
         """
     )
     actions = ActionChains(dash_duo.driver)
@@ -190,8 +193,11 @@ def test_the_count_chart_steps_up_once_per_milestone_reached_and_a_click_opens_t
         const gd = document.querySelector('#race .js-plotly-plot');
         const t = gd.data.find(t => t.name === 'United States');
         const j = t.customdata.indexOf('pioneer-4');
-        const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, box = gd.getBoundingClientRect();
-        return [box.left + xa._offset + xa.d2p(t.x[j]), box.top + ya._offset + ya.d2p(t.y[j])];
+        const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+        const at = () => { const box = gd.getBoundingClientRect();
+          return [box.left + xa._offset + xa.d2p(t.x[j]), box.top + ya._offset + ya.d2p(t.y[j])]; };
+        window.scrollBy(at()[0] - innerWidth / 2, at()[1] - innerHeight / 2);  // the point in view
+        return at();
         """
     )
     actions = ActionChains(dash_duo.driver)
