@@ -169,6 +169,31 @@ def test_the_race_view_exports_like_any_other_view(chromium, tmp_path):
 
 
 @pytest.mark.export
+def test_the_race_count_chart_exports_with_a_caption_on_what_counts_and_the_scoreboard_as_csv(chromium, tmp_path):
+    from .test_race import write_fixture
+
+    data = write_fixture(tmp_path)
+    png, svg, pdf, page, table = (tmp_path / f"count.{kind}" for kind in ("png", "svg", "pdf", "html", "csv"))
+    result = invoke(data, "-o", png, "-o", svg, "-o", pdf, "-o", page, "-o", table, "--view", "race",
+                    "--chart", "count", "--country", "SU,US,CN", *SIZE)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    with Image.open(png) as image:
+        assert image.format == "PNG" and image.size == (WIDTH * SCALE, HEIGHT * SCALE)  # --width, --height, --scale
+        assert len(image.convert("RGB").getcolors(maxcolors=1_000_000)) > 200  # a chart, not a blank page
+    texts = {"".join(t.itertext()) for t in ET.parse(svg).getroot().iter("{http://www.w3.org/2000/svg}text")}
+    assert {"Soviet Union", "United States", "China", "Milestones reached (of 4)"} <= texts
+    assert any("Counts the 4 race milestones" in t and "The race view" in t for t in texts)
+    assert "Counts the 4 race milestones" in PdfReader(pdf).pages[0].extract_text().replace("\n", " ")
+    html = page.read_text(encoding="utf-8")
+    assert '"shape":"hv"' in html.replace(" ", "") and "milestones reached, by date" in html
+    rows = list(csv.reader(io.StringIO(table.read_text(encoding="utf-8"))))
+    assert rows[0][:5] == ["country", "name", "milestones_reached", "milestones_defined", "world_firsts"]
+    assert [r[:3] for r in rows[1:]] == [["SU", "Soviet Union", "4"], ["US", "United States", "3"], ["CN", "China", "2"]]
+    bad = invoke(data, "-o", tmp_path / "x.png", "--view", "race", "--chart", "pie")
+    assert bad.exit_code == 2 and "'pie' is not one of date, count" in bad.output
+
+
+@pytest.mark.export
 def test_svg_parses_and_shows_axes_legend_and_caption(unfiltered, loaded):
     root = ET.parse(unfiltered["svg"]).getroot()
     assert root.tag == "{http://www.w3.org/2000/svg}svg"

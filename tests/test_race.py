@@ -122,10 +122,10 @@ def test_notes_name_countries_left_out_and_keep_the_soviet_union_and_russia_apar
 
 def plotted(fig) -> dict[str, list]:
     """Country name -> [(event id, x)] of the chart's country traces."""
-    return {t.name: list(zip(t.customdata, t.x)) for t in fig.data if t.mode == "lines+markers"}
+    return {t.name: list(zip(t.customdata, t.x)) for t in fig.data if t.legendgroup}
 
 
-def test_the_chart_has_a_row_per_milestone_and_a_joined_trace_per_country(data):
+def test_the_chart_has_a_row_per_milestone_and_a_trace_of_dots_per_country(data):
     df, ds = data
     fig = figures.figure("race", df, Filters(countries=("SU", "US", "CN")), ds)
     assert list(fig.layout.yaxis.ticktext) == ["First satellite", "First human in space", "First lunar flyby or<br>impact",
@@ -138,6 +138,7 @@ def test_the_chart_has_a_row_per_milestone_and_a_joined_trace_per_country(data):
         "China": [("dong-fang-hong-1", "1970-04-24"), ("cn-crew-plan", "2031-01-01"), ("tiangong-1", "2011-09-29")],
     }  # fmt: skip
     su, us = (next(t for t in fig.data if t.name == name) for name in ("Soviet Union", "United States"))
+    assert {t.mode for t in fig.data} == {"markers"}  # a dot matrix: no lines back and forth in time
     assert su.y[0] < us.y[0] < 0.5 and su.y[1] == pytest.approx(1 + su.y[0])  # sub-lanes inside each row
     assert list(su.marker.symbol) == ["circle", "circle", "circle-open-dot", "circle"]  # partial: dotted
     china = next(t for t in fig.data if t.name == "China")
@@ -187,10 +188,11 @@ def test_phone_and_dark_layouts(data):
     assert dark.layout.paper_bgcolor == charts.THEMES["dark"].background
 
 
-def test_file_names_say_when_the_race_is_aligned():
+def test_file_names_say_when_the_race_is_aligned_or_counted():
     filters = Filters(countries=("SU", "US"), align="start")
     assert figures.file_stem("race", filters) == "race_SU-US_since-first-satellite"
     assert figures.file_stem("race", filters.replace(align="date")) == "race_SU-US"
+    assert figures.file_stem("race", filters.replace(chart="count")) == "race_SU-US_count_since-first-satellite"
 
 
 def test_the_real_dataset_has_a_race_for_the_six_programmes():
@@ -201,4 +203,179 @@ def test_the_real_dataset_has_a_race_for_the_six_programmes():
     for reach in shown.reaches:
         assert reach.milestone in reach.event.milestones and reach.country in reach.event.countries
     fig = figures.figure("race", df, Filters(countries=("SU", "US", "CN", "IN"), align="start"), ds)
-    assert sum(len(t.customdata) for t in fig.data if t.mode == "lines+markers") >= 40
+    assert sum(len(t.customdata) for t in fig.data if t.legendgroup) >= 40
+
+
+# --- the count chart ------------------------------------------------------------------------------
+
+
+def series(df, ds, filters: Filters = Filters()) -> dict[str, list[tuple]]:
+    """Country -> [(count, event ids of the step, planned)] of ``race.steps``."""
+    return {code: [(s.count, [r.event.id for r in s.reaches], s.planned) for s in found]
+            for code, found in race.steps(race.of(df, filters, ds)).items()}  # fmt: skip
+
+
+def test_the_count_steps_up_at_each_earliest_reach_and_plans_follow_the_last_one(data):
+    df, ds = data
+    assert series(df, ds) == {
+        "SU": [(1, ["sputnik-1"], False), (2, ["luna-1"], False), (3, ["vostok-1"], False), (4, ["salyut-1"], False)],
+        "RU": [(1, ["zarya"], False)],  # a joint event counts for each of its countries
+        "US": [(1, ["explorer-1"], False), (2, ["pioneer-4"], False), (3, ["skylab"], False)],  # not Zarya: later
+        "CN": [(1, ["dong-fang-hong-1"], False), (2, ["tiangong-1"], False),
+               (3, ["cn-crew-plan"], True)],  # the 2030 station plan is not counted: the station was reached
+        "ESA": [(1, ["smart-1"], False)],
+    }  # fmt: skip
+    # partial successes count, at the partial one (Luna 1), not at the later full success (Luna 2)
+    assert series(df, ds, Filters(countries=("SU",)))["SU"][1] == (2, ["luna-1"], False)
+
+
+def test_the_count_follows_the_filters(data):
+    df, ds = data
+    assert series(df, ds, Filters(countries=("US", "CN"), end=PartialDate(1970))) == {
+        "US": [(1, ["explorer-1"], False), (2, ["pioneer-4"], False)], "CN": [(1, ["dong-fang-hong-1"], False)]}
+    assert series(df, ds, Filters(statuses=("achieved",), countries=("SU",))) == {
+        "SU": [(1, ["sputnik-1"], False), (2, ["luna-2"], False), (3, ["vostok-1"], False), (4, ["salyut-1"], False)]}
+    assert series(df, ds, Filters(statuses=("planned",), countries=("CN",))) == {
+        "CN": [(1, ["cn-station-plan"], True), (2, ["cn-crew-plan"], True)]}  # fmt: skip
+    aligned = series(df, ds, Filters(countries=("US", "RU"), align="start"))
+    assert aligned == {"US": [(1, ["explorer-1"], False), (2, ["pioneer-4"], False), (3, ["skylab"], False)], "RU": []}
+
+
+def test_milestones_reached_the_same_day_are_one_step(tmp_path):
+    both = FIXTURE.replace("milestone: first-human-in-space, description: G.",
+                           "milestone: [first-human-in-space, first-space-station], description: G.")  # fmt: skip
+    (tmp_path / "events.yaml").write_text(both, encoding="utf-8")
+    ds = store.load([tmp_path / "events.yaml"]).dataset
+    su = series(frame.to_frame(ds), ds, Filters(countries=("SU",)))["SU"]
+    assert su == [(1, ["sputnik-1"], False), (2, ["luna-1"], False), (4, ["vostok-1", "vostok-1"], False)]
+
+
+def counted(fig) -> dict[str, tuple]:
+    """Trace name -> (customdata, y) of the count chart's step traces."""
+    return {t.name: (list(t.customdata), list(t.y)) for t in fig.data if t.line and t.line.shape == "hv"}
+
+
+def test_the_count_chart_has_a_step_trace_per_country_and_a_dashed_one_for_plans(data):
+    df, ds = data
+    fig = figures.figure("race", df, Filters(countries=("SU", "US", "CN"), chart="count"), ds)
+    assert counted(fig) == {
+        "Soviet Union": (["sputnik-1", "luna-1", "vostok-1", "salyut-1"], [1, 2, 3, 4]),
+        "United States": (["explorer-1", "pioneer-4", "skylab"], [1, 2, 3]),
+        "China": (["dong-fang-hong-1", "tiangong-1"], [1, 2]),
+        "China (planned)": (["tiangong-1", "cn-crew-plan"], [2, 3]),  # from the last reach on
+    }  # fmt: skip
+    china, plan = (next(t for t in fig.data if t.name == n) for n in ("China", "China (planned)"))
+    assert (china.line.dash, plan.line.dash, plan.showlegend, plan.legendgroup) == ("solid", "dash", False, "CN")
+    assert list(plan.x) == ["2011-09-29", "2031-01-01"] and plan.marker.symbol[-1] == "triangle-up-open"
+    su = next(t for t in fig.data if t.name == "Soviet Union")
+    assert list(su.marker.symbol) == ["circle", "circle-open-dot", "circle", "circle"]  # Luna 1: partial
+    assert su.hovertext[1].startswith("<b>Soviet Union · 2 of 4</b><br>First lunar flyby or impact: Luna 1, 4 Jan 1959")
+    assert "partial success, world first" in su.hovertext[1]
+    assert set(next(t for t in fig.data if t.name == "first").customdata) == {"sputnik-1", "luna-1", "vostok-1", "salyut-1"}
+    assert fig.layout.yaxis.title.text == "Milestones reached (of 4)"
+    assert "milestones reached, by date" in fig.layout.title.text
+
+
+def test_the_aligned_count_chart_is_in_years_and_leaves_out_unaligned_countries(data):
+    df, ds = data
+    fig = figures.figure("race", df, Filters(countries=("SU", "RU"), chart="count", align="start"), ds)
+    assert set(counted(fig)) == {"Soviet Union"} and fig.layout.xaxis.type == "linear"
+    assert list(next(t for t in fig.data if t.name == "Soviet Union").x) == pytest.approx([0, 457 / 365.25, 1286 / 365.25, 4945 / 365.25], abs=0.001)
+    assert "Russia" in fig.layout.xaxis.title.text
+    assert figures.figure("race", df, Filters(countries=("RU",), chart="count", align="start"), ds).data == ()
+    for trace in figures.figure("race", df, Filters(chart="count"), ds).data:  # every point is an event
+        assert len(trace.customdata or ()) == len([x for x in trace.x if x is not None])
+
+
+# --- the scoreboard -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def orbit(tmp_path_factory):
+    """The fixture with Vostok 1 as the first human in orbit (the scoreboard's years to orbit)."""
+    path = tmp_path_factory.mktemp("orbit") / "events.yaml"
+    path.write_text(FIXTURE.replace("first-human-in-space", "first-human-in-orbit"), encoding="utf-8")
+    ds = store.load([path]).dataset
+    return frame.to_frame(ds), ds
+
+
+def scores(df, ds, filters: Filters = Filters()) -> dict[str, race.Score]:
+    return {s.country: s for s in race.scoreboard(race.of(df, filters, ds), df, race.shown_filters(filters))}
+
+
+def test_the_scoreboard_counts_each_countrys_reaches_firsts_dates_and_failures(orbit):
+    df, ds = orbit
+    board = scores(df, ds)
+    assert list(board) == ["SU", "RU", "US", "CN", "ESA"]
+    summary = {code: (len(s.reached), s.defined, len(s.firsts), s.first and s.first.event.id,
+                      s.latest and s.latest.event.id, s.failures) for code, s in board.items()}  # fmt: skip
+    assert summary == {
+        "SU": (4, 4, 4, "sputnik-1", "salyut-1", 0),
+        "RU": (1, 4, 0, "zarya", "zarya", 0),  # the joint Zarya counts for Russia ...
+        "US": (3, 4, 0, "explorer-1", "skylab", 1),  # ... and not for the US, who had Skylab; Vanguard TV3 failed
+        "CN": (2, 4, 0, "dong-fang-hong-1", "tiangong-1", 0),  # plans are not reached
+        "ESA": (1, 4, 0, "smart-1", "smart-1", 0),
+    }
+    assert board["SU"].to_orbit == pytest.approx(1286 / 365.25) and board["SU"].orbit.event.id == "vostok-1"
+    assert board["US"].to_orbit is None and board["CN"].to_orbit is None  # no citizen in orbit (China: only planned)
+    # the filters apply: years (to the failures too), countries, statuses
+    early = scores(df, ds, Filters(countries=("US", "SU"), end=PartialDate(1958)))
+    assert {c: (len(s.reached), s.failures) for c, s in early.items()} == {"SU": (1, 0), "US": (1, 1)}
+    assert scores(df, ds, Filters(countries=("US",), start=PartialDate(1958)))["US"].failures == 0  # TV3: Dec 1957
+    assert [r.event.id for r in scores(df, ds, Filters(statuses=("achieved",)))["SU"].reached] == [
+        "sputnik-1", "luna-2", "vostok-1", "salyut-1"]  # fmt: skip
+    # the failure count is the length of the table its link opens
+    link = race.failures_filters(Filters(countries=("SU", "US"), end=PartialDate(1958)), "US")
+    assert link == Filters(view="table", countries=("US",), statuses=("failed",), end=PartialDate(1958))
+    assert list(frame.apply(df, link)["id"]) == ["vanguard-tv3"]
+
+
+def test_the_scoreboard_sorts_by_any_column_blanks_last(orbit):
+    df, ds = orbit
+    board = list(scores(df, ds).values())
+    order = lambda column, descending=False: [s.country for s in race.sorted_scores(board, column, descending)]  # noqa: E731
+    assert order("country") == ["SU", "RU", "US", "CN", "ESA"]
+    assert order("reached", True) == ["SU", "US", "CN", "RU", "ESA"]  # ties keep the registry order
+    assert order("first") == ["SU", "US", "CN", "RU", "ESA"]
+    assert order("latest", True) == ["CN", "ESA", "RU", "US", "SU"]
+    assert order("to_orbit")[0] == "SU" and order("to_orbit", True)[0] == "SU"  # the only one with a value
+    assert order("failures", True)[0] == "US"
+    assert order("no-such-column") == order("country")
+
+
+def test_the_scoreboard_csv_has_a_row_per_country(orbit):
+    import csv
+    import io
+
+    df, ds = orbit
+    text = race.scoreboard_file(df, Filters(countries=("SU", "CN")), ds)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert list(rows[0]) == list(race.SCORE_CSV_HEADER)
+    assert [(r["country"], r["name"], r["milestones_reached"], r["milestones_defined"], r["world_firsts"]) for r in rows] == [
+        ("SU", "Soviet Union", "4", "4", "4"), ("CN", "China", "2", "4", "0")]  # fmt: skip
+    su, cn = rows
+    assert (su["first_milestone"], su["first_milestone_date"], su["first_milestone_event"]) == (
+        "First satellite", "1957-10-04", "sputnik-1")  # fmt: skip
+    assert (su["latest_milestone_date"], su["years_first_satellite_to_first_citizen_in_orbit"]) == ("1971-04-19", "3.5")
+    assert (cn["years_first_satellite_to_first_citizen_in_orbit"], cn["failures_recorded"]) == ("", "0")
+
+
+def test_the_scoreboard_pane_links_each_number_to_its_events(orbit):
+    from timeline import panes
+
+    df, ds = orbit
+    filters = Filters(view="race", countries=("SU", "US"), end=PartialDate(1970))
+    board = race.scoreboard(race.of(df, filters, ds), df, filters)
+    table = panes.race_scoreboard(board, ds, filters, {"key": "reached", "descending": True})[0].children
+    head, body = table.children[1], table.children[2]
+    assert [th.children.id["column"] for th in head.children.children] == list(race.SCORE_COLUMNS)
+    assert [getattr(th, "aria-sort", None) for th in head.children.children][1] == "descending"
+    su, us = body.children
+    opened = {td.children.id["at"]: td.children.id["id"] for td in su.children[1:] if hasattr(td.children, "id")}
+    assert opened == {"score-reached-SU": "vostok-1", "score-firsts-SU": "vostok-1", "score-first-SU": "sputnik-1",
+                      "score-latest-SU": "vostok-1", "score-orbit-SU": "vostok-1"}  # fmt: skip
+    assert su.children[-1].children == "0"  # no failures: no link
+    assert us.children[-1].children.href == "?country=US&status=failed&to=1970&view=table"
+    assert panes.next_race_sort("latest", {"key": "country", "descending": False}) == {"key": "latest", "descending": True}
+    assert panes.next_race_sort("latest", {"key": "latest", "descending": True}) == {"key": "latest", "descending": False}
+    assert panes.next_race_sort("country", {"key": "latest", "descending": True}) == {"key": "country", "descending": False}

@@ -25,7 +25,7 @@ const gd = document.querySelector('#race .js-plotly-plot');
 if (!gd || !gd.data || !gd.data.length) { return null; }
 const out = {};
 for (const t of gd.data) {
-  if (t.mode !== 'lines+markers') { continue; }
+  if (!t.legendgroup) { continue; }  // the countries' traces, not the rings or keys
   t.customdata.forEach((id, i) => { out[id] = t.x[i]; });
 }
 return out;
@@ -71,8 +71,9 @@ def test_the_race_plots_each_countrys_milestone_events_beside_a_matrix(dash_duo,
     headers = [th.text for th in dash_duo.find_elements("#race-matrix thead th")]
     assert headers == ["MILESTONE", "SOVIET UNION", "UNITED STATES", "CHINA"]
     rows = [[td.text for td in tr.find_elements("css selector", "th, td")] for tr in dash_duo.find_elements("#race-matrix tbody tr")]
-    assert rows[0] == ["First satellite", "4 Oct 1957\nworld first", "1 Feb 1958", "24 Apr 1970"]
-    assert rows[1] == ["First human in space", "12 Apr 1961\nworld first", "–", "planned 2031"]
+    definition = "\nReached when the event says so."  # under each milestone's name
+    assert rows[0] == ["First satellite" + definition, "4 Oct 1957\nworld first", "1 Feb 1958", "24 Apr 1970"]
+    assert rows[1] == ["First human in space" + definition, "12 Apr 1961\nworld first", "–", "planned 2031"]
     note = dash_duo.find_element("#race-note").text
     assert "type and search do not apply" in note
     assert "Russia continued the Soviet Union's programme" in dash_duo.find_element("#race-matrix").text
@@ -116,10 +117,13 @@ def test_a_click_in_the_matrix_or_on_a_point_opens_the_events_details(dash_duo, 
     x, y = dash_duo.driver.execute_script(
         """
         const gd = document.querySelector('#race .js-plotly-plot');
-        const t = gd.data.find(t => t.mode === 'lines+markers' && t.customdata.includes('skylab'));
+        const t = gd.data.find(t => t.legendgroup && t.customdata.includes('skylab'));
         const j = t.customdata.indexOf('skylab');
-        const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, box = gd.getBoundingClientRect();
-        return [box.left + xa._offset + xa.d2p(t.x[j]), box.top + ya._offset + ya.d2p(t.y[j])];
+        const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+        const at = () => { const box = gd.getBoundingClientRect();
+          return [box.left + xa._offset + xa.d2p(t.x[j]), box.top + ya._offset + ya.d2p(t.y[j])]; };
+        window.scrollBy(at()[0] - innerWidth / 2, at()[1] - innerHeight / 2);  // the point in view
+        return at();
         """
     )
     actions = ActionChains(dash_duo.driver)
@@ -152,4 +156,105 @@ def test_the_download_menu_saves_the_race_chart(dash_duo, served):
     )
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert abs(width - 2 * on_screen[0]) <= 1 and height == 2 * on_screen[1]  # what is on screen, at 2x
+    assert dash_duo.get_logs() == []
+
+
+COUNT_JS = """
+const gd = document.querySelector('#race .js-plotly-plot');
+if (!gd || !gd.data || !gd.data.length) { return null; }
+const out = {};
+for (const t of gd.data) {
+  if (t.line && t.line.shape === 'hv') { out[t.name] = {ids: t.customdata, y: t.y, dash: t.line.dash || 'solid'}; }
+}
+return out;
+"""
+
+
+def reached(*countries: str) -> dict[str, int]:
+    """How many milestones each country reached in the fixture (achieved or partial; plans do not count)."""
+    plans = {"cn-crew-plan", "cn-station-plan"}
+    return {c: sum(1 for (_, code), e in EVERYTHING.items() if code == c and e not in plans) for c in countries}
+
+
+def test_the_count_chart_steps_up_once_per_milestone_reached_and_a_click_opens_the_event(dash_duo, served):
+    served("?view=race&chart=count&country=SU,US,CN")
+    names = {"SU": "Soviet Union", "US": "United States", "CN": "China"}
+    until(lambda: set(dash_duo.driver.execute_script(COUNT_JS) or {}) >= set(names.values()), message="the count chart")
+    steps = dash_duo.driver.execute_script(COUNT_JS)
+    traces = dash_duo.driver.execute_script(
+        "return document.querySelector('#race .js-plotly-plot').data.map(t => t.name)")  # fmt: skip
+    assert sorted(n for n in traces if n in names.values()) == sorted(names.values())  # one trace per country
+    assert {code: steps[name]["y"][-1] for code, name in names.items()} == reached("SU", "US", "CN") == {
+        "SU": 4, "US": 3, "CN": 2}  # fmt: skip
+    assert steps["China (planned)"] == {"ids": ["tiangong-1", "cn-crew-plan"], "y": [2, 3], "dash": "dash"}
+    assert dash_duo.find_element("#race-chart input[value='count']").is_selected()
+    x, y = dash_duo.driver.execute_script(
+        """
+        const gd = document.querySelector('#race .js-plotly-plot');
+        const t = gd.data.find(t => t.name === 'United States');
+        const j = t.customdata.indexOf('pioneer-4');
+        const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+        const at = () => { const box = gd.getBoundingClientRect();
+          return [box.left + xa._offset + xa.d2p(t.x[j]), box.top + ya._offset + ya.d2p(t.y[j])]; };
+        window.scrollBy(at()[0] - innerWidth / 2, at()[1] - innerHeight / 2);  // the point in view
+        return at();
+        """
+    )
+    actions = ActionChains(dash_duo.driver)
+    actions.w3c_actions.pointer_action.move_to_location(int(x), int(y))
+    actions.w3c_actions.pointer_action.click()
+    actions.perform()
+    until(lambda: query(dash_duo).get("event") == "pioneer-4", message="event=pioneer-4 in the URL")
+    until(lambda: dash_duo.find_element("#details h2").text == "Pioneer 4", message="Pioneer 4's details")
+    assert query(dash_duo) == {"view": "race", "chart": "count", "country": "SU,US,CN", "event": "pioneer-4"}
+    dash_duo.find_element("#details-close").click()
+    dash_duo.find_element("#race-chart input[value='date']").click()  # back to the dates chart
+    until(lambda: "chart" not in query(dash_duo), message="chart=count gone from the URL")
+    wait_points(dash_duo, shown("SU", "US", "CN"))
+    assert dash_duo.get_logs() == []
+
+
+def scoreboard(dash_duo) -> list[list[str]]:
+    """The scoreboard's rows as text, read in one go (it redraws when sorted)."""
+    return dash_duo.driver.execute_script(
+        "return [...document.querySelectorAll('#race-scores tbody tr')]"
+        ".map(tr => [...tr.querySelectorAll('th, td')].map(c => c.innerText.trim()))"
+    )
+
+
+def test_the_scoreboard_sorts_from_the_keyboard_opens_events_and_downloads_as_csv(dash_duo, served):
+    from selenium.webdriver.common.keys import Keys
+
+    served("?view=race&country=SU,US,CN")
+    until(lambda: len(scoreboard(dash_duo)) == 3, message="a scoreboard row per country")
+    assert scoreboard(dash_duo) == [
+        ["Soviet Union", "4 of 4", "4", "4 Oct 1957", "19 Apr 1971", "–", "0"],
+        ["United States", "3 of 4", "0", "1 Feb 1958", "14 May 1973", "–", "1"],  # Vanguard TV3 failed
+        ["China", "2 of 4", "0", "24 Apr 1970", "29 Sep 2011", "–", "0"],  # its plans do not count
+    ]
+    header = dash_duo.find_element("button[id*='race-sort-by'][id*='latest']")
+    header.send_keys(Keys.ENTER)  # a header is a button: the keyboard sorts too
+    until(lambda: [r[0] for r in scoreboard(dash_duo)] == ["China", "United States", "Soviet Union"],
+          message="sorted by latest milestone, latest first")  # fmt: skip
+    assert dash_duo.find_element("#race-scores th[aria-sort]").get_attribute("aria-sort") == "descending"
+    dash_duo.find_element("button[id*='race-sort-by'][id*='latest']").send_keys(Keys.ENTER)
+    until(lambda: [r[0] for r in scoreboard(dash_duo)] == ["Soviet Union", "United States", "China"],
+          message="and earliest first")  # fmt: skip
+    dash_duo.find_element("button[id*='score-reached-SU']").click()  # "4 of 4": the latest reach
+    until(lambda: query(dash_duo).get("event") == "salyut-1", message="event=salyut-1 in the URL")
+    until(lambda: dash_duo.find_element("#details h2").text == "Salyut 1", message="Salyut 1's details")
+    dash_duo.find_element("#details-close").click()
+    folder, name = Path(dash_duo.download_path), "race_SU-US-CN_scoreboard.csv"
+    dash_duo.find_element("#download-menu summary").click()
+    assert dash_duo.find_element("#download-csv").text == "CSV of the scoreboard"
+    dash_duo.find_element("#download-csv").click()
+    until(lambda: (folder / name).is_file() and (folder / name).stat().st_size > 0, message=name)
+    lines = (folder / name).read_text().splitlines()
+    assert lines[0].startswith("country,name,milestones_reached,milestones_defined,world_firsts,")
+    assert [line.split(",")[:5] for line in lines[1:]] == [
+        ["SU", "Soviet Union", "4", "4", "4"], ["US", "United States", "3", "4", "0"], ["CN", "China", "2", "4", "0"]]
+    dash_duo.find_element("#download-menu summary").click()
+    dash_duo.find_element("#race-scores a[href*='status=failed']").click()  # failures: the table of them
+    until(lambda: query(dash_duo) == {"country": "US", "status": "failed", "view": "table"}, message="the table")
+    until(lambda: "Vanguard TV3" in dash_duo.find_element("#table").text, message="the failure in the table")
     assert dash_duo.get_logs() == []

@@ -72,11 +72,22 @@ def test_a_control_writes_the_url_and_keeps_the_view_and_the_open_event(snapshot
     assert step == Step(url="?q=moon&view=activity&event=sputnik-1", controls=None)
 
 
-def test_reset_clears_the_filters_and_the_event_but_keeps_view_lanes_and_align(snapshot):
-    search = "?country=CN&q=moon&lanes=type&view=race&align=start&event=sputnik-1"
+def test_reset_clears_the_filters_and_the_event_but_keeps_view_lanes_align_and_chart(snapshot):
+    search = "?country=CN&q=moon&lanes=type&view=race&align=start&chart=count&event=sputnik-1"
     step = next_url(RESET, 1, search, controls(search, snapshot), snapshot)
-    assert step.url == "?view=race&lanes=type&align=start"
-    assert step.controls == control_values(Filters(view="race", lanes="type", align="start"))
+    assert step.url == "?view=race&lanes=type&align=start&chart=count"
+    assert step.controls == control_values(Filters(view="race", lanes="type", align="start", chart="count"))
+
+
+def test_the_race_chart_is_read_written_and_validated_like_align(snapshot):
+    filters, _, notes = read_url("?view=race&chart=count", snapshot)
+    assert (filters.chart, notes) == ("count", [])
+    assert write_url(filters) == "?view=race&chart=count" and write_url(filters.replace(chart="date")) == "?view=race"
+    filters, _, notes = read_url("?view=race&chart=pie", snapshot)
+    assert filters.chart == "date" and notes == ["ignored unknown chart 'pie' (one of date, count)"]
+    values = list(controls("?view=race", snapshot))
+    values[-1] = "count"  # the Chart toggle
+    assert next_url("race-chart", "count", "?view=race", values, snapshot).url == "?view=race&chart=count"
 
 
 def test_clicks_open_and_close_the_details(snapshot):

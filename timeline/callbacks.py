@@ -112,6 +112,29 @@ def _charts(app: Dash, data: LiveData) -> None:
         return figure, config, graph_style(figure), matrix, False, panes.RACE_FILTERS_NOTE, drawn
 
 
+    @app.callback(
+        Output(ids.RACE_SCORES, "children"), Output(ids.RACE_SCORES_DRAWN, "data"),
+        Input(ids.URL, "search"), Input(ids.RACE_SORT, "data"), Input(ids.DATA_VERSION, "data"), State(ids.RACE_SCORES_DRAWN, "data"),
+    )  # fmt: skip
+    def draw_scoreboard(search, sort, version, last):
+        snapshot = data.current()
+        filters, drawn = redraw(search, sort, version, last, snapshot)
+        if filters.view != "race" or not snapshot.ok:
+            return [], drawn
+        shown = race.of(snapshot.df, filters, snapshot.dataset)
+        scores = race.scoreboard(shown, snapshot.df, filters)
+        return panes.race_scoreboard(scores, snapshot.dataset, filters, sort or {}), drawn
+
+    @app.callback(
+        Output(ids.RACE_SORT, "data"), Input({"type": ids.RACE_SORT_BY, "column": ALL}, "n_clicks"), State(ids.RACE_SORT, "data"),
+        prevent_initial_call=True,
+    )  # fmt: skip
+    def sort_scoreboard(_clicks, sort):
+        if not ctx.triggered or not ctx.triggered[0]["value"]:
+            raise PreventUpdate
+        return panes.next_race_sort(ctx.triggered_id["column"], sort or {})
+
+
 def _claims(app: Dash, data: LiveData) -> None:
     @app.callback(
         Output(ids.CLAIMS, "figure"), Output(ids.CLAIMS, "config"), Output(ids.CLAIMS, "style"),
@@ -172,6 +195,10 @@ def _table(app: Dash, data: LiveData) -> None:
         if not snapshot.ok:
             raise PreventUpdate
         filters, _, _ = read_url(search, snapshot)
+        if filters.view == "race":  # the race's CSV is its scoreboard
+            stem = figures.file_stem("race", filters) + "_scoreboard"
+            return {"content": race.scoreboard_file(snapshot.df, filters, snapshot.dataset),
+                    "filename": f"{stem}.csv", "type": "text/csv"}  # fmt: skip
         stem = figures.file_stem("events", filters)
         return {"content": tables.to_csv(snapshot.df, filters), "filename": f"{stem}.csv", "type": "text/csv"}
 

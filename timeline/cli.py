@@ -153,17 +153,21 @@ def serve(files: tuple[Path, ...], host: str, port: int, workers: int, allow_edi
 @click.option("--firsts", is_flag=True, help="Only world firsts.")
 @click.option("--align", default="date", show_default=True,
               help="Race view time axis: date, or start (years since each country's first satellite).")
+@click.option("--chart", default="date", show_default=True,
+              help="Race view chart: date (milestones by date), or count (milestones reached by each date).")
 @click.option("--article", "articles", multiple=True, metavar="KEY", help="Claims view: only this article's claims.")
 @click.option("--verdict", "verdicts", multiple=True, metavar="VERDICT",
               help="Claims view: only supported, partly, contradicted or unverifiable claims (repeatable).")
 def export_command(files, outputs, fmt, view, all_views, width, height, scale, theme, countries, types,
-                   statuses, start, end, search, firsts, align, articles, verdicts) -> None:  # fmt: skip
-    """Write charts (PNG, SVG, PDF, HTML) or the filtered events (CSV) to files.
+                   statuses, start, end, search, firsts, align, chart, articles, verdicts) -> None:  # fmt: skip
+    """Write charts (PNG, SVG, PDF, HTML) or tables (CSV: the filtered events; the race's scoreboard
+    with --view race; the fact-check table with --view claims) to files.
 
     \b
     timeline export -o space-race.png --country SU --country US --from 1957 --to 1975
     timeline export -o race.svg -o race.pdf -o race.html -o race.csv --country SU,US
     timeline export -o chart.png --all-views --firsts
+    timeline export -o race.png -o race.csv --view race --chart count --country SU,US,CN
     """
     from . import export  # plotting and pandas load only when exporting
 
@@ -172,7 +176,7 @@ def export_command(files, outputs, fmt, view, all_views, width, height, scale, t
         loaded = load_or_fail(files)
         filters = export.filters_from_options(
             loaded.dataset, countries=countries, types=types, statuses=statuses, start=start, end=end,
-            search=search, firsts=firsts, align=align, articles=articles, verdicts=verdicts,
+            search=search, firsts=firsts, align=align, chart=chart, articles=articles, verdicts=verdicts,
         )  # fmt: skip
         written = export.export(loaded, filters, wanted, width=width, height=height, scale=scale, theme=theme)
     except UsageProblem as exc:

@@ -25,7 +25,7 @@ from typing import Iterable, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import claims, figures, files, frame, store, tables
+from . import claims, figures, files, frame, race, store, tables
 from .dates import PartialDate
 from .frame import Filters
 from .models import STATUSES, VERDICTS, Dataset, unknown_message
@@ -36,6 +36,9 @@ FORMATS = (*IMAGE_FORMATS, "html", "csv")
 VIEWS = tuple(figures.BUILDERS)
 THEMES = tuple(figures.THEMES)
 ALIGNS = ("date", "start")  # the race's time axis: calendar dates, or years since each first satellite
+CHARTS = frame.CHARTS  # the race's chart: milestones by date, or how many reached by each date
+# where the count chart's caption sends a reader for what each milestone means
+MILESTONE_DEFINITIONS = "README.md, section 'The race view' (the milestone table)"
 
 DEFAULT_WIDTH = 1200  # layout pixels: the app's 13 px text is then a slide's footnote size
 DEFAULT_SCALE = 2  # 1200 x 675 layout pixels -> a 2400 x 1350 PNG, crisp on a projector or in print
@@ -131,14 +134,16 @@ def targets(outputs: Sequence[Path], *, fmt: str | None = None, view: str = "tim
 def filters_from_options(dataset: Dataset, *, countries: Iterable[str] = (), types: Iterable[str] = (),
                          statuses: Iterable[str] = (), start: str | None = None, end: str | None = None,
                          search: str = "", firsts: bool = False, align: str = "date",
-                         articles: Iterable[str] = (), verdicts: Iterable[str] = ()) -> Filters:  # fmt: skip
+                         chart: str = "date", articles: Iterable[str] = (),
+                         verdicts: Iterable[str] = ()) -> Filters:  # fmt: skip
     """The CLI's filter options as ``Filters``, read by the same ``Filters.from_query`` as the URL.
 
     Where the URL drops an unknown value with a note (a shared link should still open), the CLI
     refuses it as a usage error naming the option and, for codes, the nearest known code.
     ``--country SU --country US`` and ``--country SU,US`` mean the same.
     """
-    query = {"q": search, "firsts": "1" if firsts else "", "align": choose("--align", align, ALIGNS)}
+    query = {"q": search, "firsts": "1" if firsts else "", "align": choose("--align", align, ALIGNS),
+             "chart": choose("--chart", chart, CHARTS)}  # fmt: skip
     for option, key, values, known in (
         ("--country", "country", countries, dataset.countries),
         ("--type", "type", types, dataset.types),
@@ -173,8 +178,15 @@ def caption(filters: Filters, loaded: store.Loaded) -> str:
     return f"Filters: {filters.describe(loaded.dataset)}  |  Data version {loaded.version}  |  Sources: see {names}"
 
 
+def count_note(dataset: Dataset) -> str:
+    """What the race's count chart counts, and where each milestone is defined."""
+    return (f"Counts the {len(dataset.milestones)} race milestones, each reached by a country's earliest achieved or "
+            f"partial event for it; definitions: {MILESTONE_DEFINITIONS}")  # fmt: skip
+
+
 def captioned(fig: go.Figure, text: str, theme: str = "light") -> go.Figure:
-    """A copy of ``fig`` with ``text`` as a subtitle under its title and print margins.
+    """A copy of ``fig`` with ``text`` (its lines split at newlines) as a subtitle under its title and
+    print margins.
 
     The caption sits at the top because only the title can be placed in figure pixels: an
     annotation below the chart would be placed relative to a plot area whose size the legend
@@ -183,11 +195,12 @@ def captioned(fig: go.Figure, text: str, theme: str = "light") -> go.Figure:
     out = go.Figure(fig.to_dict(), _validate=False)
     layout = out.layout
     title_size = layout.title.font.size or layout.font.size or 13
-    top = PAD + round(1.5 * title_size) + round(1.6 * CAPTION_SIZE) + PAD // 2
+    lines = text.split("\n")  # one caption line each
+    top = PAD + round(1.5 * title_size) + round(1.6 * CAPTION_SIZE) * len(lines) + PAD // 2
     grown = max(0, top - (layout.margin.t or 0))
     out.update_layout(
         title={"yref": "container", "y": 1, "yanchor": "top", "pad": {"t": PAD, "l": PAD},
-               "subtitle": {"text": html.escape(text, quote=False),
+               "subtitle": {"text": "<br>".join(html.escape(line, quote=False) for line in lines),
                             "font": {"size": CAPTION_SIZE, "color": figures.THEMES[theme].muted}}},
         margin={"t": max(top, layout.margin.t or 0), "l": max(PAD, layout.margin.l or 0),
                 "r": max(PAD, layout.margin.r or 0), "b": max(PAD, layout.margin.b or 0)},
@@ -210,7 +223,8 @@ def build_figures(loaded: store.Loaded, df: pd.DataFrame, filters: Filters, view
     charts = {}
     for view in dict.fromkeys(views):
         chart = figures.figure(view, df, filters.replace(view=view), loaded.dataset, theme=theme)
-        charts[view] = captioned(chart, text, theme)
+        said = f"{text}\n{count_note(loaded.dataset)}" if view == "race" and filters.chart == "count" else text
+        charts[view] = captioned(chart, said, theme)
     return charts
 
 
@@ -466,11 +480,12 @@ def export(loaded: store.Loaded, filters: Filters, wanted: Sequence[Target], *, 
     charts = build_figures(loaded, df, filters, (t.view for t in wanted if t.format != "csv"), theme)
     contents: dict[Path, bytes] = {}
     for t in wanted:
-        if t.format == "csv":
-            if t.view == "claims":  # the fact-check table, as `timeline claims --format csv`
-                contents[t.path] = claims.render(df, filters, loaded.dataset, "csv").encode()
-            else:
-                contents[t.path] = tables.to_csv(df, filters).encode()  # the app's CSV download
+        if t.format == "csv" and t.view == "race":
+            contents[t.path] = race.scoreboard_file(df, filters, loaded.dataset).encode()  # the race's CSV download
+        elif t.format == "csv" and t.view == "claims":  # the fact-check table, as `timeline claims --format csv`
+            contents[t.path] = claims.render(df, filters, loaded.dataset, "csv").encode()
+        elif t.format == "csv":
+            contents[t.path] = tables.to_csv(df, filters).encode()  # the app's CSV download
         elif t.format == "html":
             title = f"{t.view.capitalize()}: {filters.describe(loaded.dataset)}"
             contents[t.path] = html_page(charts[t.view], title, theme, width, height).encode()

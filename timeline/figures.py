@@ -82,6 +82,8 @@ def file_stem(view: str, filters: Filters) -> str:
         parts.append("firsts")
     if filters.lanes != "country":
         parts.append(f"by-{filters.lanes}")
+    if view == "race" and filters.chart == "count":
+        parts.append("count")
     if view == "race" and filters.align == "start":
         parts.append("since-first-satellite")
     stem = "_".join(re.sub(r"[^A-Za-z0-9-]+", "-", p).strip("-") for p in parts if p)

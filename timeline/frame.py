@@ -19,6 +19,7 @@ from .models import STATUSES, VERDICTS, Dataset
 
 VIEWS = ("timeline", "activity", "table", "race", "claims")
 LANES = ("country", "type")
+CHARTS = ("date", "count")  # the race view's chart: milestones by date, or how many by each date
 
 COLUMNS = (
     "id", "title", "date", "end", "date_label", "end_label", "start", "stop", "countries",
@@ -66,6 +67,7 @@ class Filters:
     view: str = "timeline"
     lanes: str = "country"
     align: str = "date"  # race view: "date" or "start" (years since each country's first satellite)
+    chart: str = "date"  # race view: "date" (milestones by date) or "count" (milestones reached so far)
     articles: tuple[str, ...] = ()  # claims view: ``article`` in the URL
     verdicts: tuple[str, ...] = ()  # claims view: ``verdict``
 
@@ -115,6 +117,7 @@ class Filters:
             view=choice("view", VIEWS, "timeline"),
             lanes=choice("lanes", LANES, "country"),
             align=choice("align", ("date", "start"), "date"),
+            chart=choice("chart", CHARTS, "date"),
             articles=listed("article", dataset.articles if dataset else None),
             verdicts=listed("verdict", VERDICTS),
         )
@@ -136,6 +139,7 @@ class Filters:
             "view": self.view if self.view != default.view else "",
             "lanes": self.lanes if self.lanes != default.lanes else "",
             "align": self.align if self.align != default.align else "",
+            "chart": self.chart if self.chart != default.chart else "",
             "article": ",".join(self.articles),
             "verdict": ",".join(self.verdicts),
         }

@@ -53,8 +53,12 @@ CLAIMS = "claims"  # the claims view's chart: every point's customdata is its cl
 CLAIMS_AREA = "claims-area"  # the claims chart and, under it, the articles and their claims
 CLAIMS_LIST = "claims-list"
 CLAIMS_DRAWN = "claims-drawn"
+RACE_CHART = "race-chart"  # the race's chart: milestones by date, or how many by each date
+RACE_SCORES = "race-scores"  # the scoreboard under the race chart
+RACE_SORT = "race-sort"  # the scoreboard's sort: {"key": column, "descending": bool}
+RACE_SCORES_DRAWN = "race-scores-drawn"
 # the filter controls, in the order of ``urlstate.control_values``
-CONTROLS = (COUNTRY, TYPE, STATUS, FROM, TO, SEARCH, FIRSTS, LANES, ALIGN)
+CONTROLS = (COUNTRY, TYPE, STATUS, FROM, TO, SEARCH, FIRSTS, LANES, ALIGN, RACE_CHART)
 
 TAB = "view-tab"  # pattern-matching id types
 DECADE = "decade"
@@ -62,4 +66,5 @@ OPEN_EVENT = "open-event"
 SORT_BY = "sort-by"
 PAGE_TO = "page-to"
 RACE_CELL = "race-cell"
+RACE_SORT_BY = "race-sort-by"
 

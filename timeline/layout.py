@@ -42,6 +42,8 @@ def layout(snapshot: Snapshot, poll_ms: int = POLL_MS, edits_to: Path | None = N
         dcc.Store(id=ids.CHART_DRAWN),
         dcc.Store(id=ids.TABLE_DRAWN),
         dcc.Store(id=ids.RACE_DRAWN),
+        dcc.Store(id=ids.RACE_SORT, data={"key": "country", "descending": False}),
+        dcc.Store(id=ids.RACE_SCORES_DRAWN),
         dcc.Store(id=ids.CLAIMS_DRAWN),
         dcc.Store(id=ids.DATA_VERSION, data=snapshot.version),
         dcc.Interval(id=ids.POLL, interval=poll_ms),
@@ -70,7 +72,10 @@ def layout(snapshot: Snapshot, poll_ms: int = POLL_MS, edits_to: Path | None = N
                 toolbar(snapshot.df),
                 dcc.Graph(id=ids.CHART, className="chart chart-only", config=graph_config("timeline"), figure=EMPTY_FIGURE),
                 html.Div(id=ids.RACE_AREA, className="race-area", hidden=True, children=[
-                    dcc.Graph(id=ids.RACE, className="chart", config=graph_config("race"), figure=EMPTY_FIGURE),
+                    html.Div(className="race-main", children=[
+                        dcc.Graph(id=ids.RACE, className="chart", config=graph_config("race"), figure=EMPTY_FIGURE),
+                        html.Div(id=ids.RACE_SCORES, className="race-scores"),
+                    ]),
                     html.Div(id=ids.RACE_MATRIX, className="race-matrix"),
                 ]),
                 html.Div(id=ids.CLAIMS_AREA, className="claims-area", hidden=True, children=[
@@ -143,6 +148,12 @@ def toolbar(df: pd.DataFrame | None) -> html.Div:
                                               {"label": "Years since first satellite", "value": "start"}],
                            value="date", inline=True, className="segmented"),
         ]),
+        html.Fieldset(className="align", children=[
+            html.Legend("Chart", className="toolbar-label"),
+            dcc.RadioItems(id=ids.RACE_CHART, options=[{"label": "Milestones by date", "value": "date"},
+                                                   {"label": "Count reached", "value": "count"}],
+                           value="date", inline=True, className="segmented"),
+        ]),
         html.Div(id=ids.DECADES, className="decades chart-only", role="group", **{"aria-label": "Zoom to a decade"},
                  children=decade_buttons(df)),
         download_menu(),
@@ -163,7 +174,9 @@ def download_menu() -> html.Div:
             html.Ul(className="menu-list", children=[
                 item("PNG image (what is on screen)", ids.PNG, True),
                 item("SVG image (what is on screen)", ids.SVG, True),
-                item("CSV of the filtered events", ids.CSV),
+                html.Li(html.Button([html.Span("CSV of the filtered events", className="not-race"),
+                                     html.Span("CSV of the scoreboard", className="race-only")],
+                                    id=ids.CSV, className="menu-item")),
                 item("Copy link to this view", ids.COPY_LINK),
             ]),
         ]),

@@ -4,11 +4,11 @@ race's matrix. Pure functions of the data and the filters, returning Dash compon
 
 from __future__ import annotations
 
-from dash import html
+from dash import dcc, html
 
 from . import claims, frame, race, tables
 from .frame import Filters
-from .ids import OPEN_EVENT, PAGE_TO, RACE_CELL, SORT_BY
+from .ids import OPEN_EVENT, PAGE_TO, RACE_CELL, RACE_SORT_BY, SORT_BY
 from .live import Snapshot
 from .models import VERDICTS, Dataset
 from .urlstate import write_url
@@ -101,6 +101,68 @@ def race_matrix(shown: race.Race, dataset: Dataset) -> list:
             html.Div(table, className="table-scroll"), *notes]
 
 
+SCORE_HEADERS = (
+    ("country", "Country"), ("reached", "Milestones reached"), ("firsts", "World firsts"),
+    ("first", "First milestone"), ("latest", "Latest milestone"),
+    ("to_orbit", "Years from first satellite to first citizen in orbit"), ("failures", "Failures recorded"),
+)  # fmt: skip
+
+
+def race_scoreboard(scores: list[race.Score], dataset: Dataset, filters: Filters, sort: dict) -> list:
+    """The race summed up, a row per country; sortable by each column (header buttons, like the table).
+
+    Each number opens the events behind it: milestones reached and the latest milestone open the
+    latest reach, world firsts the latest world first, the first milestone the first reach, the
+    years to orbit the first citizen in orbit; failures open the table view of that country's failed
+    events in the filters' years (the count is that table's length).
+    """
+    key, descending = sort.get("key", "country"), bool(sort.get("descending"))
+    key = key if key in race.SCORE_COLUMNS else "country"
+
+    def header(column: str, label: str) -> html.Th:
+        active = column == key
+        arrow = ("▼" if descending else "▲") if active else ""
+        aria = {"aria-sort": ("descending" if descending else "ascending")} if active else {}
+        return html.Th(scope="col", **aria, children=html.Button(
+            [label, html.Span(arrow, className="arrow", **{"aria-hidden": "true"})],
+            id={"type": RACE_SORT_BY, "column": column}, className="sort", title=f"Sort by {label.lower()}",
+        ))  # fmt: skip
+
+    def opens(text: str, reach: race.Reach | None, what: str, code: str) -> html.Td:
+        if reach is None:
+            return html.Td(text, className="none")
+        return html.Td(html.Button(
+            text, id={"type": RACE_CELL, "id": reach.event.id, "at": f"score-{what}-{code}"}, className="link-button",
+            title=f"{reach.event.title} ({dataset.milestones[reach.milestone].label}, {reach.event.date.label()})",
+        ))  # fmt: skip
+
+    def row(s: race.Score) -> html.Tr:
+        name = dataset.countries[s.country].name
+        years = "–" if s.to_orbit is None else f"{s.to_orbit:.1f}"
+        count = str(s.failures)
+        failed = count if not s.failures else dcc.Link(
+            count, href=write_url(race.failures_filters(filters, s.country)),
+            title=f"{name}'s failed events in the table",
+        )  # fmt: skip
+        return html.Tr([
+            html.Th(name, scope="row"),
+            opens(f"{len(s.reached)} of {s.defined}", s.latest, "reached", s.country),
+            opens(str(len(s.firsts)), s.firsts[-1] if s.firsts else None, "firsts", s.country),
+            opens(s.first.event.date.label() if s.first else "–", s.first, "first", s.country),
+            opens(s.latest.event.date.label() if s.latest else "–", s.latest, "latest", s.country),
+            opens(years, s.orbit if s.to_orbit is not None else None, "orbit", s.country),
+            html.Td(failed, className="none" if not s.failures else ""),
+        ])  # fmt: skip
+
+    shown = race.sorted_scores(scores, key, descending)
+    table = html.Table(className="race-table scoreboard", children=[
+        html.Caption("Scoreboard: click a number for the events behind it"),
+        html.Thead(html.Tr([header(column, label) for column, label in SCORE_HEADERS])),
+        html.Tbody([row(s) for s in shown] or [html.Tr(html.Td("No countries to compare", colSpan=7))]),
+    ])  # fmt: skip
+    return [html.Div(table, className="table-scroll")]
+
+
 def table_view(snapshot: Snapshot, filters: Filters, sort: dict) -> list:
     """The filtered events as a sortable, paged HTML table (the accessible way to read the data)."""
     key, descending = sort.get("key", "date"), bool(sort.get("descending"))
@@ -162,6 +224,14 @@ def next_sort(clicked: dict, sort: dict) -> dict:
     column = clicked["column"]
     descending = not sort["descending"] if column == sort["key"] else False
     return {"key": column, "descending": descending, "page": 0}
+
+
+def next_race_sort(column: str, sort: dict) -> dict:
+    """The scoreboard's sort after a click on ``column``'s header: the country column sorts A to Z
+    first, the others most first; a second click flips the order."""
+    if column == sort.get("key", "country"):
+        return {"key": column, "descending": not sort.get("descending", False)}
+    return {"key": column, "descending": column != "country"}
 
 
 def view_tabs(views: tuple[str, ...], filters: Filters, event: str, label) -> tuple[list, list, list]:

@@ -3,9 +3,10 @@
 Everyone who writes about the space race asks who did what first, how long each programme took
 from its first satellite to its first crew, station, landing or sample return, and who is catching
 up. This module answers from the data, with pure functions: ``select`` picks, for each country and
-milestone of the registry, the event that reached it; ``figure`` draws those picks (one row per
-milestone, a sub-lane per country so markers never pile up, each country's markers joined);
-``matrix`` gives the same picks as a table of dates.
+milestone of the registry, the event that reached it; ``figure`` draws those picks, either one row
+per milestone with a sub-lane per country so markers never pile up (``chart=date``), or a step line
+per country of how many it had reached by each date (``chart=count``, from ``steps``); ``matrix``
+gives the same picks as a table of dates, and ``scoreboard`` sums them up per country.
 
 The rules, stated once so that chart, table and exports agree:
 
@@ -26,6 +27,9 @@ The rules, stated once so that chart, table and exports agree:
 
 from __future__ import annotations
 
+import csv
+import io
+import itertools
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -36,7 +40,6 @@ from . import frame
 from .charts import (
     STATUS_SYMBOL,
     Look,
-    alpha,
     base_layout,
     country_colors,
     date_range,
@@ -217,7 +220,12 @@ def notes(race: Race, dataset: Dataset) -> list[str]:
 
 
 def figure(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look) -> go.Figure:
-    """One row per milestone, time across; a sub-lane per country, its markers joined in row order.
+    """The race chart ``filters.chart`` asks for: milestones by date (``dates``) or the count (``count``)."""
+    return (count if filters.chart == "count" else dates)(rows, filters, dataset, look)
+
+
+def dates(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look) -> go.Figure:
+    """One row per milestone, time across; a sub-lane per country, a dot per milestone reached.
 
     Filled: achieved; dotted: partial; hollow: planned; ringed: the world first. ``align=start``
     plots years since each country's first satellite instead of dates.
@@ -257,7 +265,13 @@ def figure(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look) -
 
 
 def _traces(race: Race, plotted: list[Reach], dataset: Dataset, look: Look) -> list[dict]:
-    """A line-and-markers trace per country (its own sub-lane of every row), and one ring trace."""
+    """A markers trace per country (its own sub-lane of every row), and one ring trace.
+
+    No lines: joined in row order a country's line ran back and forth in time, and joined in time
+    order it zigzagged up and down the rows, crossing every other country's (screenshots of SU, US,
+    CN, IN, JP and ESA compared). Each country keeps its own sub-lane, colour and marker shape, so
+    the dots read as a matrix; the path through time is the count chart's (``chart=count``).
+    """
     countries = [c for c in race.countries if any(r.country == c for r in plotted)]
     colors = country_colors(dataset)
     symbols = {code: COUNTRY_SYMBOLS[i % len(COUNTRY_SYMBOLS)] for i, code in enumerate(dataset.countries)}
@@ -271,10 +285,9 @@ def _traces(race: Race, plotted: list[Reach], dataset: Dataset, look: Look) -> l
         y = [row[r.milestone] + offset for r in mine]
         color = colors[code]
         data.append({
-            "type": "scatter", "mode": "lines+markers", "name": text(dataset.countries[code].name), "legendgroup": code,
+            "type": "scatter", "mode": "markers", "name": text(dataset.countries[code].name), "legendgroup": code,
             "x": x, "y": y, "customdata": [r.event.id for r in mine], "cliponaxis": False,
             "hovertext": [_hover(r, dataset) for r in mine], "hovertemplate": "%{hovertext}<extra></extra>",
-            "line": {"color": alpha(color, 0.45), "width": 1.5},
             "marker": {"symbol": [symbols[code] + STATUS_SYMBOL[r.status] for r in mine], "size": size,
                        "color": color, "opacity": 1, "line": {"color": color, "width": 1.8}},
         })  # fmt: skip
@@ -334,3 +347,257 @@ def _hover(reach: Reach, dataset: Dataset) -> str:
     if reach.world_first:
         lines.append("world first")
     return "<br>".join(lines)
+
+
+# --- the count chart ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a country's count: the milestones it reached (or plans to) at one time."""
+
+    country: str
+    count: int  # milestones reached by then (planned steps: would have reached)
+    reaches: tuple[Reach, ...]  # the milestones this step adds, in registry order
+    planned: bool = False
+
+    @property
+    def event(self) -> Event:
+        """The event a click on the step opens: the first of the milestones it adds."""
+        return self.reaches[0].event
+
+
+def steps(race: Race) -> dict[str, list[Step]]:
+    """Country -> its count of milestones reached, step by step in time (the picks of ``select``).
+
+    A step per date (two milestones reached the same day are one step of two); achieved and partial
+    reaches count, in date order; the plans follow, counting on from the last reach, in date order.
+    With ``race.aligned``, countries without a first satellite have no steps.
+    """
+    order = {key: i for i, key in enumerate(race.milestones)}
+    out: dict[str, list[Step]] = {}
+    for code in race.countries:
+        mine = [r for r in race.reaches if r.country == code and (r.years is not None or not race.aligned)]
+        done = sorted((r for r in mine if r.status in REACHED), key=lambda r: (r.event.date.first_day, order[r.milestone]))
+        plans = sorted((r for r in mine if r.status == "planned"),
+                       key=lambda r: (r.event.date.first_day, order[r.milestone]))  # fmt: skip
+        out[code], total = [], 0
+        for planned, group in ((False, done), (True, plans)):
+            for _, same_day in itertools.groupby(group, key=lambda r: r.event.date.first_day):
+                added = tuple(same_day)
+                total += len(added)
+                out[code].append(Step(code, total, added, planned))
+    return out
+
+
+def count(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look) -> go.Figure:
+    """For each country a step line of how many milestones it has reached by each date.
+
+    Markers sit on the steps (filled: achieved; dotted: a partial success; ringed: the world first)
+    and carry the event id. Plans continue the line dashed to their dates, with hollow markers.
+    ``align=start`` counts by years since each country's first satellite.
+    """
+    race = select(rows, filters, dataset)
+    theme, narrow = look.theme, look.narrow
+    since = "years since first satellite" if narrow else "years since each country's first satellite"
+    what = f"milestones reached, by {since}" if race.aligned else "milestones reached, by date"
+    layout = base_layout(filters.replace(countries=race.countries), look, what)
+    stepped = {code: s for code, s in steps(race).items() if s}
+    if not stepped:
+        layout["height"] = 320
+        return empty(layout, theme)
+    data = _count_traces(race, stepped, dataset, look)
+    shown = [r for s in stepped.values() for step in s for r in step.reaches]
+    data += status_keys((r.status for r in shown), any(r.world_first for r in shown), theme)
+    legend = [t["name"] for t in data if t.get("showlegend", True)]
+    layout["height"] = (340 if narrow else 460) + look.legend_height(legend)
+    top = max(step.count for s in stepped.values() for step in s)
+    layout["yaxis"].update(
+        title={"text": f"Milestones reached (of {len(race.milestones)})", "font": {"size": 12 if narrow else 13}},
+        range=[0, top + 0.6], tick0=0, dtick=1 if top <= 12 else 2, fixedrange=True, rangemode="tozero",
+        showgrid=True, automargin=True,
+    )  # fmt: skip
+    xs = [_x(r, race.aligned) for r in shown]
+    layout["xaxis"].update(_time_axis(race, xs, dataset, look))
+    layout.update(hovermode="closest", dragmode="zoom")
+    layout["legend"].update(traceorder="normal")
+    return go.Figure({"data": data, "layout": layout}, _validate=False)
+
+
+def _count_traces(race: Race, stepped: dict[str, list[Step]], dataset: Dataset, look: Look) -> list[dict]:
+    """Per country: one solid step trace of its reaches (named by the country), one dashed trace of
+    its plans (in the country's legend group, not in the legend), and one ring trace for world firsts."""
+    colors = country_colors(dataset)
+    symbols = {code: COUNTRY_SYMBOLS[i % len(COUNTRY_SYMBOLS)] for i, code in enumerate(dataset.countries)}
+    size = 9 if look.narrow else 10
+    total = len(race.milestones)
+    data, firsts = [], []
+
+    def trace(code: str, shown: list[Step], dash: str, **extra) -> dict:
+        name = dataset.countries[code].name
+        color = colors[code]
+        return {
+            "type": "scatter", "mode": "lines+markers", "legendgroup": code,
+            "x": [_x(step.reaches[0], race.aligned) for step in shown], "y": [step.count for step in shown],
+            "customdata": [step.event.id for step in shown], "cliponaxis": False,
+            "hovertext": [_step_hover(step, name, total, dataset) for step in shown],
+            "hovertemplate": "%{hovertext}<extra></extra>",
+            "line": {"shape": "hv", "color": color, "width": 2, "dash": dash},
+            "marker": {"symbol": [symbols[code] + STATUS_SYMBOL[_step_status(step)] for step in shown], "size": size,
+                       "color": color, "opacity": 1, "line": {"color": color, "width": 1.8}},
+            **extra,
+        }  # fmt: skip
+
+    for code, all_steps in stepped.items():
+        name = text(dataset.countries[code].name)
+        reached = [s for s in all_steps if not s.planned]
+        plans = [s for s in all_steps if s.planned]
+        data.append(trace(code, reached, "solid", name=name))
+        if plans:  # the dashed line starts from the last reach, so the plans continue the count
+            data.append(trace(code, reached[-1:] + plans, "dash", name=f"{name} (planned)", showlegend=False))
+        firsts += [(_x(s.reaches[0], race.aligned), s.count, s.event.id)
+                   for s in reached if any(r.world_first for r in s.reaches)]  # fmt: skip
+    if firsts:
+        xs, ys, ids = zip(*firsts)
+        ring = {"symbol": "circle-open", "size": size + 9, "color": look.theme.text,
+                "line": {"color": look.theme.text, "width": 1.4}}  # fmt: skip
+        data.append({
+            "type": "scatter", "mode": "markers", "name": "first", "showlegend": False, "hoverinfo": "skip",
+            "x": list(xs), "y": list(ys), "customdata": list(ids), "cliponaxis": False, "marker": ring,
+        })  # fmt: skip
+    return data
+
+
+def _step_status(step: Step) -> str:
+    """How a step's marker is drawn: planned (hollow), partial (dotted) if any of it is, else achieved."""
+    if step.planned:
+        return "planned"
+    return "partial" if any(r.status == "partial" for r in step.reaches) else "achieved"
+
+
+def _step_hover(step: Step, country: str, total: int, dataset: Dataset) -> str:
+    """``Soviet Union · 3 of 18``, then each milestone the step adds: its event, date, status."""
+    head = f"{country} · {step.count} of {total}" + (" (planned)" if step.planned else "")
+    lines = [f"<b>{text(head)}</b>"]
+    for reach in step.reaches:
+        label = dataset.milestones[reach.milestone].label
+        when = reach.event.date.label()
+        tags = [t for t, on in (("planned", reach.status == "planned"), ("partial success", reach.status == "partial"),
+                                ("world first", reach.world_first)) if on]  # fmt: skip
+        lines.append(text(f"{label}: {reach.event.title}, {when}" + (f" ({', '.join(tags)})" if tags else "")))
+    if step.reaches[0].years is not None and step.reaches[0].milestone != ANCHOR:
+        lines.append(f"{step.reaches[0].years:.1f} years after its first satellite")
+    return "<br>".join(lines)
+
+
+# --- the scoreboard -------------------------------------------------------------------------------
+
+ORBIT = "first-human-in-orbit"  # the scoreboard's "years from first satellite to first citizen in orbit"
+SCORE_COLUMNS = ("country", "reached", "firsts", "first", "latest", "to_orbit", "failures")  # sort keys
+
+
+@dataclass(frozen=True)
+class Score:
+    """One country's row of the scoreboard, from the reaches of ``select`` (plans do not count)."""
+
+    country: str
+    order: int  # the country's place in the registry (the default sort)
+    reached: tuple[Reach, ...]  # achieved or partial, in date order
+    defined: int  # milestones in the registry
+    firsts: tuple[Reach, ...]  # the world firsts among ``reached``, in date order
+    orbit: Reach | None  # its reach of ``ORBIT``, if reached
+    failures: int  # its failed events in the filters' years (``failures_filters``)
+
+    @property
+    def first(self) -> Reach | None:
+        return self.reached[0] if self.reached else None
+
+    @property
+    def latest(self) -> Reach | None:
+        return self.reached[-1] if self.reached else None
+
+    @property
+    def to_orbit(self) -> float | None:
+        """Years from the country's first satellite to its first citizen in orbit."""
+        return self.orbit.years if self.orbit else None
+
+
+def failures_filters(filters: Filters, country: str) -> Filters:
+    """The table view of ``country``'s failed events in the years of ``filters``: what the
+    scoreboard's failure count counts, and where its link goes."""
+    return Filters(view="table", countries=(country,), statuses=("failed",), start=filters.start, end=filters.end)
+
+
+def scoreboard(race: Race, df: pd.DataFrame, filters: Filters) -> list[Score]:
+    """A row per country of ``race``: milestones reached (of how many defined), world firsts, first and
+    latest reach, years from first satellite to first citizen in orbit, failures recorded.
+
+    ``df`` is the whole table (``frame.to_frame``); the reaches follow the race's filters.
+    """
+    out = []
+    for i, code in enumerate(race.countries):
+        mine = sorted((r for r in race.reaches if r.country == code and r.status in REACHED),
+                      key=lambda r: (r.event.date.first_day, race.milestones.index(r.milestone)))  # fmt: skip
+        orbit = next((r for r in mine if r.milestone == ORBIT), None)
+        failed = len(frame.apply(df, failures_filters(filters, code)))
+        out.append(Score(code, i, tuple(mine), len(race.milestones), tuple(r for r in mine if r.world_first),
+                         orbit, failed))  # fmt: skip
+    return out
+
+
+def sort_key(column: str):
+    """``scores.sort(key=sort_key(column))``; rows without a value go last (``_Last``)."""
+
+    def value(score: Score):
+        if column == "country":
+            return score.order
+        if column == "reached":
+            return len(score.reached)
+        if column == "firsts":
+            return len(score.firsts)
+        if column == "failures":
+            return score.failures
+        if column == "to_orbit":
+            return score.to_orbit
+        reach = score.first if column == "first" else score.latest
+        return reach.event.date.first_day if reach else None
+
+    return value
+
+
+def sorted_scores(scores: list[Score], column: str = "country", descending: bool = False) -> list[Score]:
+    """The scoreboard sorted by ``column`` (one of ``SCORE_COLUMNS``); blanks last either way."""
+    column = column if column in SCORE_COLUMNS else "country"
+    key = sort_key(column)
+    by_order = sorted(scores, key=lambda s: s.order)  # ties keep the registry order (a stable sort, even reversed)
+    known = sorted((s for s in by_order if key(s) is not None), key=key, reverse=descending)
+    return known + [s for s in by_order if key(s) is None]
+
+
+SCORE_CSV_HEADER = (
+    "country", "name", "milestones_reached", "milestones_defined", "world_firsts", "first_milestone",
+    "first_milestone_date", "first_milestone_event", "latest_milestone", "latest_milestone_date",
+    "latest_milestone_event", "years_first_satellite_to_first_citizen_in_orbit", "failures_recorded",
+)  # fmt: skip
+
+
+def scoreboard_csv(scores: list[Score], dataset: Dataset) -> str:
+    """The scoreboard as CSV: one row per country; dates at their precision (``1957-10-04``, ``2030``)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(SCORE_CSV_HEADER)
+
+    def reach(r: Reach | None) -> list[str]:
+        return [dataset.milestones[r.milestone].label, str(r.event.date), r.event.id] if r else ["", "", ""]
+
+    for s in scores:
+        years = "" if s.to_orbit is None else f"{s.to_orbit:.1f}"
+        writer.writerow([s.country, dataset.countries[s.country].name, len(s.reached), s.defined, len(s.firsts),
+                         *reach(s.first), *reach(s.latest), years, s.failures])  # fmt: skip
+    return buffer.getvalue()
+
+
+def scoreboard_file(df: pd.DataFrame, filters: Filters, dataset: Dataset) -> str:
+    """The scoreboard CSV of ``filters``' race over the whole table (the app's download, the export)."""
+    shown = shown_filters(filters)
+    return scoreboard_csv(scoreboard(of(df, filters, dataset), df, shown), dataset)

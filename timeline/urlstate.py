@@ -57,16 +57,17 @@ def control_values(filters: Filters) -> tuple:
     return (
         list(filters.countries), list(filters.types), list(filters.statuses),
         str(filters.start or ""), str(filters.end or ""), filters.q, ["1"] if filters.firsts else [],
-        filters.lanes, filters.align,
+        filters.lanes, filters.align, filters.chart,
     )  # fmt: skip
 
 
-def controls_query(countries, types, statuses, start, end, q, firsts, lanes, align) -> dict[str, str]:
+def controls_query(countries, types, statuses, start, end, q, firsts, lanes, align, chart) -> dict[str, str]:
     """The URL query the controls describe (``Filters.from_query`` validates it)."""
     return {
         "country": ",".join(countries or ()), "type": ",".join(types or ()),
         "status": ",".join(statuses or ()), "from": start or "", "to": end or "", "q": q or "",
         "firsts": "1" if firsts else "", "lanes": lanes or "country", "align": align or "date",
+        "chart": chart or "date",
     }  # fmt: skip
 
 
@@ -140,7 +141,8 @@ def next_url(trigger: Any, value: Any, search: str | None, values: Sequence, sna
         new = filters.replace(start=window[0], end=window[1])
         return None if new == filters else Step(url=write_url(new, event), controls=control_values(new))
     if trigger == RESET:
-        new, new_event = Filters(view=filters.view, lanes=filters.lanes, align=filters.align), ""
+        new = Filters(view=filters.view, lanes=filters.lanes, align=filters.align, chart=filters.chart)
+        new_event = ""
         controls = control_values(new)
     elif trigger in (CHART, RACE):
         new_event = clicked_event(value, snapshot) or event
