@@ -242,7 +242,7 @@ def test_the_count_follows_the_filters(data):
 
 
 def test_milestones_reached_the_same_day_are_one_step(tmp_path):
-    both = FIXTURE.replace("milestone: first-human-in-space, description: G.",
+    both = RACE_FIXTURE.replace("milestone: first-human-in-space, description: G.",
                            "milestone: [first-human-in-space, first-space-station], description: G.")  # fmt: skip
     (tmp_path / "events.yaml").write_text(both, encoding="utf-8")
     ds = store.load([tmp_path / "events.yaml"]).dataset
@@ -294,7 +294,7 @@ def test_the_aligned_count_chart_is_in_years_and_leaves_out_unaligned_countries(
 def orbit(tmp_path_factory):
     """The fixture with Vostok 1 as the first human in orbit (the scoreboard's years to orbit)."""
     path = tmp_path_factory.mktemp("orbit") / "events.yaml"
-    path.write_text(FIXTURE.replace("first-human-in-space", "first-human-in-orbit"), encoding="utf-8")
+    path.write_text(RACE_FIXTURE.replace("first-human-in-space", "first-human-in-orbit"), encoding="utf-8")
     ds = store.load([path]).dataset
     return frame.to_frame(ds), ds
 
