@@ -103,6 +103,25 @@
       return noUpdate();
     },
 
+    /* A zoom or pan of the timeline's time axis (drag, wheel, the quick-range buttons, "All")
+     * goes to the server through the chart-zoom store: the URL records the window and the chart
+     * is redrawn for it. Plotly's other relayouts (a resize, a first draw) are left out; they
+     * would otherwise overtake a zoom before the server hears of it. */
+    watchZoom: function (figure) {
+      var graph = document.getElementById("timeline");
+      var gd = graph && graph.querySelector(".js-plotly-plot");
+      if (gd && gd.on && !gd.__timelineZoom) {
+        gd.__timelineZoom = true;
+        gd.on("plotly_relayout", function (event) {
+          var keys = Object.keys(event || {});
+          if (keys.some(function (k) { return k.indexOf("xaxis.range") === 0 || k === "xaxis.autorange"; })) {
+            window.dash_clientside.set_props("chart-zoom", {data: Object.assign({at: Date.now()}, event)});
+          }
+        });
+      }
+      return noUpdate();
+    },
+
     /* Move keyboard focus into the details panel when it opens. */
     focusDetails: function (hidden) {
       if (!hidden) {

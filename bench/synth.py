@@ -32,7 +32,8 @@ def synthesize(n: int, seed: int = 1957) -> dict:
         if rng.random() < 0.05:
             e["end"] = f"{year + rng.randint(0, 10):04d}"
         e["countries"] = rng.sample(codes, 2 if rng.random() < 0.1 else 1)
-        e.pop("milestone", None)
+        for field in ("milestone", "first", "mentioned_in"):  # a copy is no milestone, first or quoted event
+            e.pop(field, None)
         events.append(e)
     events.sort(key=lambda e: e["date"])
     data["events"] = events

@@ -314,3 +314,55 @@ def test_a_type_that_reuses_another_types_symbol_is_warned_about(runner, tmp_pat
     assert result.exit_code == 0, result.output
     assert (f"{path}:5:35: warning: types.crewed.symbol: type 'crewed' reuses symbol 'star' of type 'launch'"
             in result.output)  # fmt: skip
+
+
+# --- level of detail -------------------------------------------------------------------------------
+
+
+def busy(n: int = 400) -> str:
+    """One country with ``n`` launches over 1960..1999 (too many to show one by one at 1100 px), one
+    of them a world first and one a failed crewed flight; and a quiet country with three."""
+    events = "".join(
+        f"  - {{id: l{i}, title: L{i}, date: {1960 + i % 40}-{1 + i % 12:02d}-{1 + i % 28:02d}, countries: [BU], "
+        f"type: launch, description: D., sources: [{{url: 'https://example.org/{i}', title: S}}]}}\n"
+        for i in range(n)
+    ).replace("countries: [BU], type: launch, description", "countries: [BU], type: launch, first: true, description", 1)
+    return (
+        "countries:\n  BU: {name: Busy}\n  QU: {name: Quiet}\n"
+        "types:\n  launch: {label: Launch}\n  crewed-flight: {label: Crewed flight, symbol: star}\nevents:\n" + events
+        + "".join(f"  - {{id: q{i}, title: Q{i}, date: {1970 + i}, countries: [QU], type: launch, description: D., "
+                  "sources: [{url: 'https://example.org/q', title: S}]}\n" for i in range(3))
+        + "  - {id: crash, title: Crash, date: 1985-05-05, countries: [BU], type: crewed-flight, status: failed, "
+          "description: D., sources: [{url: 'https://example.org/c', title: S}]}\n"
+    )  # fmt: skip
+
+
+def test_a_busy_lane_draws_its_density_and_keeps_only_its_key_events_as_markers(tmp_path):
+    ds = load_text(tmp_path, busy())
+    df = frame.to_frame(ds)
+    fig = figures.figure("timeline", df, Filters(), ds, width=1100)
+    shown = {c for t in fig.data if t.name == "Events" for c in t.customdata}
+    assert shown == {"l0", "crash", "q0", "q1", "q2"}  # the quiet lane whole; the busy one's first and crash
+    density = [t for t in fig.data if t.name == "density"]
+    assert len(density) == 1 and density[0].base == 0.37  # the busy lane (y 0), bars rising from its foot
+    assert sum(int(h.split(": ")[1].split(" ")[0]) for h in density[0].hovertext) == 401
+    assert "busy lanes show how many events" in fig.layout.title.text
+    assert figures.DENSITY_LABEL in [t.name for t in fig.data]
+
+
+def test_a_window_shows_each_event_in_it_and_is_drawn_exactly(tmp_path):
+    ds = load_text(tmp_path, busy())
+    df = frame.to_frame(ds)
+    window = Filters(start=PartialDate(1970, 1, 1), end=PartialDate(1970, 12, 31))
+    fig = figures.figure("timeline", df, window, ds, width=1100)
+    shown = sorted(c for t in fig.data if t.name == "Events" for c in t.customdata)
+    assert shown == sorted(frame.apply(df, window)["id"])
+    assert not [t for t in fig.data if t.name == "density"]
+    assert list(fig.layout.xaxis.range) == ["1970-01-01", "1971-01-01"]
+
+
+def test_lanes_go_dense_by_the_width_they_get(tmp_path):
+    ds = load_text(tmp_path, busy(120))
+    marks = figures.placed(frame.to_frame(ds), Filters(), ds)
+    assert figures.dense_lanes(marks, charts.Look(charts.THEMES["light"], 1100)) == set()  # 145 fit in 870 px
+    assert figures.dense_lanes(marks, charts.Look(charts.THEMES["light"], 700)) == {"Busy"}  # 78 fit in 470 px

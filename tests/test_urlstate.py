@@ -7,7 +7,7 @@ import pytest
 from timeline import live, store
 from timeline.dates import PartialDate
 from timeline.frame import Filters
-from timeline.ids import CHART, DETAILS_CLOSE, OPEN_EVENT, RACE_CELL, RESET, SEARCH, URL
+from timeline.ids import CHART, CHART_ZOOM, DETAILS_CLOSE, OPEN_EVENT, RACE_CELL, RESET, SEARCH, URL
 from timeline.urlstate import Step, clicked_event, control_values, next_url, read_url, write_url
 
 from .fixtures import FIXTURE
@@ -103,3 +103,31 @@ def test_clicks_open_and_close_the_details(snapshot):
     assert next_url(cell, 1, "?view=race", controls("?view=race", snapshot), snapshot).url == "?view=race&event=sputnik-1"
     opened = "?country=CN&event=zarya"
     assert next_url(DETAILS_CLOSE, 1, opened, values, snapshot).url == "?country=CN"
+
+
+# --- the zoom window -----------------------------------------------------------------------------
+
+
+def test_a_zoom_of_the_time_axis_reads_as_whole_days_in_view():
+    from timeline.urlstate import zoomed_window
+
+    assert zoomed_window({"xaxis.range[0]": "1960-01-01", "xaxis.range[1]": "1970-01-01"}) == (
+        PartialDate(1960, 1, 1), PartialDate(1969, 12, 31))
+    assert zoomed_window({"xaxis.range": ["1961-03-15 04:12:33.12", "1964-07-02 18:00"]}) == (
+        PartialDate(1961, 3, 16), PartialDate(1964, 7, 1))  # fmt: skip
+    assert zoomed_window({"xaxis.autorange": True}) == (None, None)
+    assert zoomed_window({"autosize": True}) is None and zoomed_window(None) is None
+    assert zoomed_window({"xaxis.range": ["1960-01-01 10:00", "1960-01-01 12:00"]}) is None  # less than a day
+
+
+def test_a_zoom_writes_the_window_to_the_url_and_the_year_fields_and_zooming_out_clears_it(snapshot):
+    values = controls("?event=sputnik-1", snapshot)
+    step = next_url(CHART_ZOOM, {"xaxis.range[0]": "1957-01-01", "xaxis.range[1]": "1958-01-01"},
+                    "?event=sputnik-1", values, snapshot)  # fmt: skip
+    assert step.url == "?from=1957-01-01&to=1957-12-31&event=sputnik-1"
+    assert step.controls[3:5] == ("1957-01-01", "1957-12-31")
+    zoomed = "?from=1957-01-01&to=1957-12-31"
+    assert next_url(CHART_ZOOM, {"xaxis.autorange": True}, zoomed, controls(zoomed, snapshot), snapshot).url == ""
+    # the same window again (the redrawn chart reports it) changes nothing; other views keep their own zoom
+    assert next_url(CHART_ZOOM, {"xaxis.range": ["1957-01-01", "1958-01-01"]}, zoomed, values, snapshot) is None
+    assert next_url(CHART_ZOOM, {"xaxis.range": [1960, 1970]}, "?view=activity", values, snapshot) is None

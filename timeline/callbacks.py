@@ -48,7 +48,7 @@ def _url(app: Dash, data: LiveData) -> None:
         [Input(c, "value") for c in ids.CONTROLS],
         Input(ids.RESET, "n_clicks"),
         Input(ids.CHART, "clickData"),
-        Input(ids.CHART, "relayoutData"),
+        Input(ids.CHART_ZOOM, "data"),
         Input({"type": ids.OPEN_EVENT, "id": ALL}, "n_clicks"),
         Input(ids.DETAILS_CLOSE, "n_clicks"),
         Input(ids.RACE, "clickData"),
@@ -58,9 +58,7 @@ def _url(app: Dash, data: LiveData) -> None:
     def sync_url_and_controls(search, *args):
         """The URL and the controls mirror each other, in one callback so neither echoes the other."""
         value = ctx.triggered[0]["value"] if ctx.triggered else None
-        zoomed = bool(ctx.triggered) and ctx.triggered[0]["prop_id"] == ids.CHART_ZOOM
-        step = next_url(ids.CHART_ZOOM if zoomed else ctx.triggered_id, value, search, args[: len(ids.CONTROLS)],
-                        data.current())  # fmt: skip
+        step = next_url(ctx.triggered_id, value, search, args[: len(ids.CONTROLS)], data.current())
         if step is None:
             raise PreventUpdate
         url = no_update if step.url is None else step.url
@@ -258,6 +256,7 @@ def _client(app: Dash) -> None:
         ("copyLink", [Output(ids.MENU_STATUS, "children", allow_duplicate=True)], [Input(ids.COPY_LINK, "n_clicks")]),
         ("zoomDecade", [Output(ids.CLIENT_SINK, "children")],
          [Input({"type": ids.DECADE, "start": ALL, "years": ALL}, "n_clicks"), State(ids.CHART, "figure")]),
+        ("watchZoom", [Output(ids.ZOOM_WATCH, "children")], [Input(ids.CHART, "figure")]),
         ("focusDetails", [Output(ids.CLIENT_SINK, "title")], [Input(ids.DETAILS, "hidden")]),
         ("togglePanel", [Output(ids.PANEL, "className"), Output(ids.PANEL_TOGGLE, "aria-expanded")],
          [Input(ids.PANEL_TOGGLE, "n_clicks")]),

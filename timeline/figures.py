@@ -177,6 +177,7 @@ def timeline(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look)
         return empty(layout, look.theme)
     marks["y"] = marks["lane"].map({lane: i for i, lane in enumerate(lanes)})
     window = time_window(marks, filters)
+    labels = _lane_labels(marks, lanes, filters, look)  # every lane's, before busy lanes keep only key events
     density = marks[marks["lane"].isin(dense)]
     marks = marks[~marks["lane"].isin(dense) | key_events(marks, dataset)].copy()
     marks["x"] = marks["start"].dt.strftime("%Y-%m-%d")
@@ -207,7 +208,7 @@ def timeline(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look)
     layout["xaxis"].update(type="date", range=[w.strftime("%Y-%m-%d") for w in window])
     layout["yaxis"].update(
         type="linear", range=[len(lanes) - 0.5, -0.5], tickmode="array", tickvals=list(range(len(lanes))),
-        ticktext=_lane_labels(marks, lanes, filters, look),
+        ticktext=labels,
         fixedrange=True, showgrid=True, ticks="", automargin=True, title=None,
     )  # fmt: skip
     layout.update(barmode="overlay", hovermode="closest", dragmode="zoom")
@@ -360,17 +361,21 @@ def _density(marks: pd.DataFrame, window: tuple[pd.Timestamp, pd.Timestamp], loo
     return out
 
 
+SPAN_OFFSET = 0.2  # spans run as a thin band under the lane's line of markers, never over them
+
+
 def _spans(spans: pd.DataFrame) -> list[dict]:
-    """One bar trace for every event with an end: a bar over its span, faint while planned."""
+    """One bar trace for every event with an end: a thin band over its span, just under the lane's
+    markers (overlapping spans never hide them), faint while planned."""
     if spans.empty:
         return []
     days = (spans["stop"] - spans["start"]).dt.days + 1
     return [{
         "type": "bar", "orientation": "h", "name": "Spans", "showlegend": False,
-        "y": spans["y"].tolist(), "base": spans["x"].tolist(), "x": (days * 86_400_000).tolist(),
-        "width": 0.34, "customdata": spans["id"].tolist(), "hovertext": spans["title_text"].tolist(),
+        "y": (spans["y"] + SPAN_OFFSET).tolist(), "base": spans["x"].tolist(), "x": (days * 86_400_000).tolist(),
+        "width": 0.16, "customdata": spans["id"].tolist(), "hovertext": spans["title_text"].tolist(),
         "text": spans["detail"].tolist(), "textposition": "none", "hovertemplate": HOVER,
-        "marker": {"color": [alpha(c, 0.2 if s == "planned" else 0.55) for c, s in zip(spans["color"], spans["status"])],
+        "marker": {"color": [alpha(c, 0.15 if s == "planned" else 0.4) for c, s in zip(spans["color"], spans["status"])],
                    "line": {"color": spans["color"].tolist(), "width": 1.5}},
     }]  # fmt: skip
 

@@ -6,7 +6,8 @@
 
 URL = "url"
 CHART = "timeline"  # the contract: the main chart is a dcc.Graph with this id
-CHART_ZOOM = CHART + ".relayoutData"  # a zoom or pan of it (the trigger ``urlstate.next_url`` is given)
+CHART_ZOOM = "chart-zoom"  # a store: the timeline's last zoom or pan of its time axis (timeline.js)
+ZOOM_WATCH = "zoom-watch"  # output of the client-side callback that watches the chart's zooms
 RESULTS = "results"
 TABLE = "table"
 TABS = "views"

@@ -40,6 +40,8 @@ def layout(snapshot: Snapshot, poll_ms: int = POLL_MS, edits_to: Path | None = N
         dcc.Store(id=ids.LOOK),
         dcc.Store(id=ids.SORT, data={"key": "date", "descending": False, "page": 0}),
         dcc.Store(id=ids.CHART_DRAWN),
+        dcc.Store(id=ids.CHART_ZOOM),
+        html.Div(id=ids.ZOOM_WATCH, hidden=True),
         dcc.Store(id=ids.TABLE_DRAWN),
         dcc.Store(id=ids.RACE_DRAWN),
         dcc.Store(id=ids.RACE_SORT, data={"key": "country", "descending": False}),
