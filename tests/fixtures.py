@@ -172,6 +172,10 @@ CASES = {
     "a-list": ("- id: x\n", 1, 1, "expected a mapping with 'countries', 'types' and 'events' at the top, got a list"),
     "a-scalar": ("hello\n", 1, 1, "at the top, got text 'hello'"),
     "control-character": (broken("First satellite.", "First \x07 satellite."), 12, 24, "character '\\x07' (#x0007) is not allowed in YAML; remove it"),
+    # Dates that cannot be: an event that happened (achieved, failed, partial) dated after today.
+    "future-achieved": (broken("1957-10-04", "2918-10-11"), 9, 11, "events[0].date: 2918-10-11 is in the future, but status is achieved"),
+    "future-failed": (broken("type: satellite", "type: satellite\n    status: failed").replace("1957-10-04", "2918-10-11"), 9, 11, "events[0].date: 2918-10-11 is in the future, but status is failed"),
+    "future-partial": (broken("type: satellite", "type: satellite\n    status: partial").replace("1957-10-04", "2918"), 9, 11, "events[0].date: 2918 is in the future, but status is partial"),
 }
 
 

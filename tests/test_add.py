@@ -409,3 +409,31 @@ def test_an_event_with_no_fields_is_refused_and_nothing_is_written(events):
         "title", "date", "countries", "type", "description", "sources"
     }
     assert events.read_bytes() == before
+
+
+# --- dates that cannot be ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", ["achieved", "failed", "partial"])
+def test_an_event_that_happened_cannot_be_added_with_a_future_date(runner, events, monkeypatch, status):
+    monkeypatch.setenv("TIMELINE_TODAY", "2026-06-15")
+    before = events.read_bytes()
+    result = add(runner, events, *EXPLORER, "--status", status)
+    assert result.exit_code == 0, result.output  # 1958: fine
+    events.write_bytes(before)
+    args = [a if a != "1958-02-01" else "2918-10-11" for a in EXPLORER]
+    result = add(runner, events, *args, "--status", status)
+    assert result.exit_code == 1
+    assert f"{events}: date: 2918-10-11 is in the future, but status is {status}\n" in result.output
+    assert "Error: nothing written: 1 problem" in result.output
+    assert events.read_bytes() == before
+
+
+def test_a_plan_dated_before_today_is_added_with_a_warning(runner, events, monkeypatch):
+    monkeypatch.setenv("TIMELINE_TODAY", "2026-06-15")
+    args = [a if a != "1958-02-01" else "2026-05" for a in EXPLORER]
+    result = add(runner, events, *args, "--status", "planned")
+    assert result.exit_code == 0, result.output
+    line = next(n for n, text in enumerate(events.read_text().splitlines(), 1) if text.strip() == "date: 2026-05")
+    assert re.search(rf"^{re.escape(str(events))}:{line}:11: warning: events\[\d+\]\.date: 2026-05 is in the past, "
+                     "but status is still planned", result.output, re.M), result.output  # fmt: skip

@@ -236,3 +236,13 @@ def test_with_allow_edits_a_post_from_this_site_writes_and_one_from_another_is_r
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.get_json()["response"]["add-status"]["children"] == "Added Vostok 1"
     assert added_lines(before, events_file.read_text(encoding="utf-8")) == VOSTOK_LINES
+
+
+@pytest.mark.parametrize("status", ["achieved", "failed", "partial"])
+def test_a_future_date_for_what_happened_is_shown_by_the_date_field(events_file, snapshot, monkeypatch, status):
+    monkeypatch.setenv("TIMELINE_TODAY", "2026-06-15")
+    before = events_file.read_bytes()
+    outcome = form.submit({**VOSTOK, "date": "2918-10-11", "status": status}, events_file, snapshot)
+    assert outcome.added is None and outcome.summary == []
+    assert outcome.errors == {"date": [f"2918-10-11 is in the future, but status is {status}"]}
+    assert events_file.read_bytes() == before

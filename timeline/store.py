@@ -19,7 +19,7 @@ from typing import Any, Sequence
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from . import cache, models
+from . import cache, dates, models
 from .models import Claim, DataFile, Dataset, Event
 from .problems import Problem, Severity, data_path, dotted
 from .yamlsource import NotFast, Positions, fast_load, fast_split, parse
@@ -71,7 +71,7 @@ def check(paths: Sequence[str | os.PathLike], *, use_cache: bool = True) -> Repo
         except OSError:
             parts = None  # unreadable: load() says so, with its location
         if parts is not None:
-            name = cache.key("validate", *parts)
+            name = cache.key("validate", str(dates.today()).encode(), *parts)  # past and future move daily
             hit = cache.get(name)
             if hit is not None:
                 warnings = tuple(Problem(**w) for w in hit["warnings"])
