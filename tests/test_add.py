@@ -437,3 +437,11 @@ def test_a_plan_dated_before_today_is_added_with_a_warning(runner, events, monke
     line = next(n for n, text in enumerate(events.read_text().splitlines(), 1) if text.strip() == "date: 2026-05")
     assert re.search(rf"^{re.escape(str(events))}:{line}:11: warning: events\[\d+\]\.date: 2026-05 is in the past, "
                      "but status is still planned", result.output, re.M), result.output  # fmt: skip
+
+
+def test_a_directory_to_add_to_is_bad_data_not_usage(runner, tmp_path):
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    result = add(runner, folder, *EXPLORER)
+    assert result.exit_code == 1
+    assert result.output.startswith(f"{folder}:1:1: is a directory, expected a YAML file\n"), result.output

@@ -527,3 +527,64 @@ def test_the_schema_comment_is_relative_to_the_output_or_absent(runner, files):
     for where, expected in ((out.parent / "new.yaml", "./events.schema.json"), (data / "new.yaml", "../events.schema.json")):
         assert run_import(runner, csv, where, mapping).exit_code == 0
         assert where.read_text().startswith(f"# yaml-language-server: $schema={expected}\n")
+
+
+# --- every message ours, every exit code right -----------------------------------------------------
+
+HOLDS = ("a mapping file is a YAML mapping with 'fields' (where each event field comes from: id, title, date, "
+         "description, countries, type, status, sources) and 'registries' (the countries and types the events "
+         "use); `timeline import --example-mapping` prints an example")  # fmt: skip
+
+
+@pytest.mark.parametrize("text, where, message", [
+    ("", "1:1", f"the file is empty; {HOLDS}"),
+    ("# only a comment\n", "1:1", f"the file is empty; {HOLDS}"),
+    ("- fields\n", "1:1", f"got a list; {HOLDS}"),
+    ("just text\n", "1:1", f"got text 'just text'; {HOLDS}"),
+    ("fields: 3\nregistries: {countries: {}, types: {}}\n", "1:9",
+     "fields: expected a mapping of event fields (id, title, date, description, countries, type, status, sources), "
+     "got a number 3"),
+    (MAPPING.replace("encoding: utf-8", "encoding: utf-8\nmissing: 3"), "2:10",
+     'missing: expected a list of cells that mean no value, such as [NA, N/A, "-", ""], got a number 3'),
+    (MAPPING.replace('date: {column: Date, format: ["%m/%d/%Y", "%Y"]}', "date: 1957"), "5:9",
+     "fields.date: expected a date source {column: C, format: F}, or a list of them, got a number 1957"),
+    (MAPPING.replace('format: ["%m/%d/%Y", "%Y"]', "format: 5"), "5:32",
+     'fields.date.format: expected a strptime pattern such as "%m/%d/%Y", or a list of them, got a number 5'),
+    (MAPPING.replace("type: {value: launch}", "type: launch"), "15:9",
+     "fields.type: expected one of {value: V}, {column: C, values: {A: V}} or {rules: [...]}, got text 'launch'"),
+    (MAPPING.replace("  sources:\n    - {url", "  sources: []\n  x:\n    - {url"), "19:12",
+     "fields.sources: needs at least one item, got an empty list"),
+    (MAPPING.replace("encoding: utf-8", "encoding: 5"), "1:11", "encoding: expected text, got a number 5"),
+])  # fmt: skip
+def test_mapping_messages_are_ours(runner, files, text, where, message):
+    csv, out, mapping = files
+    csv.write_text(HEADER + SPUTNIK)
+    mapping.write_text(text)
+    result = run_import(runner, csv, out, mapping)
+    assert result.exit_code == 1
+    assert f"{mapping}:{where}: {message}\n" in result.output, result.output
+    assert "Input should" not in result.output and "Traceback" not in result.output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("which, message", [
+    ("csv", "is a directory, expected a CSV file"),
+    ("mapping", "is a directory, expected a YAML file"),
+    ("out", "is a directory, expected a YAML file"),
+])  # fmt: skip
+def test_a_directory_for_any_file_is_bad_data(runner, files, which, message):
+    csv, out, mapping = files
+    csv.write_text(HEADER + SPUTNIK)
+    paths = {"csv": csv, "out": out, "mapping": mapping}
+    paths[which] = csv.parent / "folder"
+    paths[which].mkdir()
+    result = run_import(runner, paths["csv"], paths["out"], paths["mapping"])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"{paths[which]}:1:1: {message}\n"), result.output
+
+
+def test_a_missing_mapping_or_output_folder_is_bad_data(runner, files):
+    csv, out, mapping = files
+    csv.write_text(HEADER + SPUTNIK)
+    result = run_import(runner, csv, out, csv.parent / "nope.yaml")
+    assert result.exit_code == 1 and result.output.startswith(f"{csv.parent / 'nope.yaml'}:1:1: no such file\n")

@@ -22,7 +22,7 @@ def test_a_valid_file_passes_with_a_summary(runner, tmp_path):
     path.write_text(GOOD)
     result = validate(runner, path)
     assert result.exit_code == 0, result.output
-    assert result.output.startswith(f"{path}: valid: 1 events, 2 countries, 1 types (version ")
+    assert result.output.startswith(f"{path}: valid: 1 event, 2 countries, 1 type (version ")
 
 
 @pytest.mark.parametrize("name", CASES)

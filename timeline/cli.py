@@ -67,10 +67,13 @@ def validate(files: tuple[Path, ...], no_cache: bool) -> None:
         click.echo(str(problem))
     names = ", ".join(str(p) for p in report.paths)
     n = report.counts
-    click.echo(
-        f"{names}: valid: {n['events']} events, {n['countries']} countries, "
-        f"{n['types']} types (version {report.version})"
-    )
+    click.echo(f"{names}: valid: {counted(n['events'], 'event')}, {counted(n['countries'], 'country', 'countries')}, "
+               f"{counted(n['types'], 'type')} (version {report.version})")  # fmt: skip
+
+
+def counted(n: int, one: str, many: str | None = None) -> str:
+    """``1 type``, ``2 types``, ``1 country``, ``14 countries``, ``4,629 events``."""
+    return f"{n:,} {one if n == 1 else many or one + 's'}"
 
 
 @main.command()
@@ -223,7 +226,7 @@ ADD_REQUIRED = {"title": "--title", "date": "--date", "countries": "--country", 
 
 @main.command()
 @click.option("-f", "--file", "path", default="events.yaml", show_default=True,
-              type=click.Path(dir_okay=False, path_type=Path), help="The events file to add to.")
+              type=click.Path(path_type=Path), help="The events file to add to.")
 @click.option("--title", help="Short title, e.g. \"Chang'e-7 launch\".")
 @click.option("--date", help="UTC date: YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--country", "countries", multiple=True, metavar="CODE", help="Country code (repeat for a joint event).")

@@ -466,8 +466,8 @@ def read_text(path: Path, label: str) -> str:
     try:
         return path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError):
-        problems = store.load([path]).errors or [Problem(label, 1, 1, "cannot read the file")]
-        raise DataError(label, problems) from None
+        problems = [replace(p, path=label) if p.path == str(path) else p for p in store.load([path]).errors]
+        raise DataError(label, problems or [Problem(label, 1, 1, "cannot read the file")]) from None
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ from pydantic import (
     model_validator,
 )
 
-from . import edit, yamlsource
+from . import edit, store, yamlsource
 from .dates import PartialDate
 from .models import STATUSES, Code, Country, Event, EventType, Key, Strict, date_status_problem, unknown_message
 from .problems import Problem, data_path, dotted
@@ -199,12 +199,33 @@ def example_mapping() -> str:
     return EXAMPLE_MAPPING.read_text(encoding="utf-8")
 
 
+MAPPING_HOLDS = ("a mapping file is a YAML mapping with 'fields' (where each event field comes from: "
+                 "id, title, date, description, countries, type, status, sources) and 'registries' (the "
+                 "countries and types the events use); `timeline import --example-mapping` prints an example")
+
+# What a field of the mapping must be, for messages about a value of the wrong kind.
+SHAPES = {
+    ("fields",): "a mapping of event fields (id, title, date, description, countries, type, status, sources)",
+    ("registries",): "a mapping with 'countries' and 'types'",
+    ("fields", "date"): "a date source {column: C, format: F}, or a list of them",
+    ("fields", "countries"): "one of {value: V}, {column: C, values: {A: V}} or {rules: [...]}",
+    ("fields", "type"): "one of {value: V}, {column: C, values: {A: V}} or {rules: [...]}",
+    ("fields", "status"): "one of {value: V}, {column: C, values: {A: V}} or {rules: [...]}",
+    ("fields", "sources"): "a list of sources, each {url: TEMPLATE, title: TEMPLATE}",
+    ("fields", "date", "format"): "a strptime pattern such as \"%m/%d/%Y\", or a list of them",
+    ("missing",): "a list of cells that mean no value, such as [NA, N/A, \"-\", \"\"]",
+}
+
+
 def load_mapping(path: str | os.PathLike) -> LoadedMapping:
     """Read and check a mapping file; a ``DataError`` locates every problem in it."""
     label = str(path)
     parsed = yamlsource.parse(edit.read_text(Path(path), label).removeprefix("\ufeff"))
     if parsed.problems:
         raise edit.DataError(label, [replace(p, path=label) for p in parsed.problems])
+    if not isinstance(parsed.data, dict):
+        got = "the file is empty" if parsed.data is None else f"got {store.kind_of(parsed.data)}"
+        raise edit.DataError(label, [Problem(label, 1, 1, f"{got}; {MAPPING_HOLDS}")])
     try:
         mapping = Mapping.model_validate(parsed.data)
     except ValidationError as exc:
@@ -233,7 +254,14 @@ def _where(err: dict, data: Any) -> tuple[tuple, str, bool]:
         return path[:-1], f"missing required field {path[-1]!r}", False
     if err["type"] == "extra_forbidden":
         return path, f"unknown field {path[-1]!r}", True
-    return path, str(err["msg"]).removeprefix("Value error, "), at_key
+    if err["type"] == "value_error":
+        return path, str(err["msg"]).removeprefix("Value error, "), at_key
+    shape = SHAPES.get(tuple(p for p in path if not isinstance(p, int)) if path[-1:] != (0,) else path)
+    if shape is None and len(path) >= 3 and path[0] == "fields" and path[1] == "date" and isinstance(path[2], int):
+        shape = SHAPES[("fields", "date")] if len(path) == 3 else None
+    if shape and err["type"] in ("dict_type", "model_type", "model_attributes_type", "list_type"):
+        return path, f"expected {shape}, got {store.kind_of(err.get('input'))}", at_key
+    return path, store.friendly(err, at_key), at_key
 
 
 # --- the CSV file -------------------------------------------------------------------------------
@@ -257,6 +285,10 @@ def read_csv(path: str | os.PathLike, encoding: str) -> Table:
         raw = Path(path).read_bytes()
     except FileNotFoundError:
         raise fail("no such file") from None
+    except IsADirectoryError:
+        raise fail("is a directory, expected a CSV file") from None
+    except PermissionError:
+        raise fail("permission denied: cannot read the file") from None
     except OSError as exc:
         raise fail(f"cannot read the file: {exc.strerror or exc}") from None
     try:

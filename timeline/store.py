@@ -213,7 +213,7 @@ def _parse_file(label: str, text: str) -> tuple[_File | None, list[Problem]]:
     if parsed.data is None:
         return None, problems
     if not isinstance(parsed.data, dict):
-        kind = _kind(parsed.data)
+        kind = kind_of(parsed.data)
         message = f"expected a mapping with 'countries', 'types' and 'events' at the top, got {kind}"
         return None, problems + [Problem(label, 1, 1, message)]
     data = parsed.data
@@ -361,7 +361,8 @@ _KINDS = {str: "text", int: "a number", float: "a number", bool: "a boolean", di
           list: "a list", type(None): "nothing (null)"}  # fmt: skip
 
 
-def _kind(value: Any) -> str:
+def kind_of(value: Any) -> str:
+    """What a value is, for messages: ``text 'x'``, ``a number 5``, ``a list``."""
     kind = _KINDS.get(type(value), type(value).__name__)
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
         return f"{kind} {value!r}"
@@ -397,15 +398,16 @@ def _from_validation(exc: ValidationError, label: str, positions: Positions, dat
         else:
             where = positions.locate(path, key=at_key)
             what = f"key {path[-1]!r}" if at_key else dotted(path)
-            message = f"{what}: {_friendly(err, at_key)}"
+            message = f"{what}: {friendly(err, at_key)}"
         line, col, _ = where
         problems.setdefault((line, col), Problem(label, line, col, message))
     return list(problems.values())
 
 
-def _friendly(err: dict[str, Any], at_key: bool) -> str:
+def friendly(err: dict[str, Any], at_key: bool) -> str:
+    """A pydantic error told in our words (its own wording only for a kind not foreseen)."""
     kind, ctx, value = err["type"], err.get("ctx") or {}, err.get("input")
-    got = _kind(value)
+    got = kind_of(value)
     if kind == "string_pattern_mismatch":
         if ctx.get("pattern", "").startswith("^[A-Z]"):
             return f"expected an upper-case code such as 'CN', 'SU' or 'ESA', got {got}"
