@@ -147,7 +147,11 @@ def broken(old: str, new: str) -> str:
 
 
 CASES = {
-    "yaml-syntax": (broken("countries: [SU]", "countries: [SU"), 11, 9, "YAML syntax error: did not find expected ',' or ']'"),
+    "yaml-syntax": (broken("countries: [SU]", "countries: [SU"), 10, 16, "unclosed '[' starting here (the parser gave up at line 11: did not find expected ',' or ']')"),
+    "unclosed-quote": (broken("title: Sputnik 1", 'title: "Sputnik 1'), 8, 12, "unclosed quoted string starting here (the parser gave up at line 16)"),
+    "unclosed-single-quote": (broken("First satellite.", "'First satellite."), 12, 18, "unclosed quoted string starting here (the parser gave up at line 16)"),
+    "unclosed-brace": (broken("  SU: {name: Soviet Union}", "  SU: {name: Soviet Union"), 2, 7, "unclosed '{' starting here (the parser gave up at line 3: did not find expected ',' or '}')"),
+    "broken-block": (broken("    type: satellite", "   type: satellite"), 7, 3, "the list starting here is broken (the parser gave up at line 11: did not find expected '-' indicator)"),
     "tab": (broken("    title: Sputnik 1", "\ttitle: Sputnik 1"), 8, 1, "tab character: YAML indents with spaces only"),
     "wrong-type": (broken("title: Sputnik 1", "title: [a, b]"), 8, 12, "events[0].title: expected text, got a list"),
     "impossible-date": (broken("1957-10-04", "1957-13-45"), 9, 11, "events[0].date: impossible date '1957-13-45': month must be 01 to 12"),

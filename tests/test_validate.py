@@ -235,3 +235,28 @@ def test_the_bundled_events_validate_today_without_warnings(runner):
 
     result = runner.invoke(main, ["validate", "--no-cache", str(EVENTS)])
     assert result.exit_code == 0 and "warning" not in result.output, result.output
+
+
+def test_an_unclosed_quote_is_placed_where_it_starts_not_where_the_parser_gave_up(runner, tmp_path):
+    event = GOOD[GOOD.index("  - id: sputnik-1"):]
+    many = GOOD + "".join(event.replace("sputnik-1", f"sputnik-{n}") for n in range(2, 40))
+    lines = many.splitlines(keepends=True)
+    n = [i for i, line in enumerate(lines) if line.startswith("    title: ")][6]  # the 7th event's title
+    lines[n] = lines[n].replace("title: ", 'title: "', 1)
+    path = tmp_path / "broken.yaml"
+    path.write_text("".join(lines), encoding="utf-8")
+    result = validate(runner, path)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        f"{path}:{n + 1}:12: unclosed quoted string starting here (the parser gave up at line {len(lines) + 1})")
+
+
+def test_a_broken_block_names_its_start_then_where_the_parser_gave_up(runner, tmp_path):
+    path = tmp_path / "events.yaml"
+    path.write_text(broken("    type: satellite", "   type: satellite"))
+    result = validate(runner, path)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[:2] == [
+        f"{path}:7:3: the list starting here is broken (the parser gave up at line 11: did not find expected '-' indicator)",
+        f"{path}:11:4: YAML syntax error: did not find expected '-' indicator",
+    ]
