@@ -246,3 +246,15 @@ def test_a_future_date_for_what_happened_is_shown_by_the_date_field(events_file,
     assert outcome.added is None and outcome.summary == []
     assert outcome.errors == {"date": [f"2918-10-11 is in the future, but status is {status}"]}
     assert events_file.read_bytes() == before
+
+
+@pytest.mark.parametrize("values, expected", [
+    ({"date": "2918-10-11", "status": "failed"}, ["2918-10-11 is in the future, but status is failed"]),
+    ({"date": "2918", "status": "achieved"}, ["2918 is in the future, but status is achieved"]),
+    ({"date": "2918-10-11", "status": "planned"}, []),
+    ({"date": "2918-10-11", "status": None}, []),  # no status chosen yet: nothing to compare
+    ({"date": "2026-06-15", "status": "partial"}, []),
+])  # fmt: skip
+def test_the_date_is_checked_against_the_status_as_typed(snapshot, monkeypatch, values, expected):
+    monkeypatch.setenv("TIMELINE_TODAY", "2026-06-15")
+    assert form.field_problems("date", values, snapshot) == expected
