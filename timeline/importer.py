@@ -1,16 +1,19 @@
 """Turn the rows of a CSV file (a launch list) into events, by a small YAML mapping.
 
 A mapping names, for each event field, where its value comes from: a template over the CSV's
-columns (``launch-{date}-{Mission}``), a date column and its ``strptime`` formats, a fixed value, a
-column's value looked up in a table (``Success: achieved``), or rules tried in order (``Location``
-matching ``Baikonur`` before 26 Dec 1991 -> ``SU``). ``examples/space_missions.mapping.yaml`` (in the package; ``timeline import --example-mapping``) is a
-complete, commented example.
+columns (``launch-{date}-{Mission}``), date columns tried in order with their ``strptime``
+formats, a fixed value, a column's value looked up in a table (``Success: achieved``), or rules
+tried in order (``Location`` matching ``Baikonur`` before 26 Dec 1991 -> ``SU``); ``missing``
+names the cells that mean no value (``NA``). ``examples/space_missions.mapping.yaml``, shipped in
+the package (``timeline import --example-mapping``), is a complete, commented example.
 
-Every row is imported or reported as ``CSV:LINE:COL: why`` (COL is the CSV column, 1-based), and
-the events are written through ``edit``: the output is a complete events file, checked with
-``store.load`` before it replaces anything. Importing again updates events by id (the id template
-must give a row the same id each time): changed events are rewritten in place, unchanged ones keep
-their bytes, new ones go in date order, and nothing else in the file is touched or removed.
+Every row is imported or refused as ``CSV:LINE:COL: why`` (COL is the CSV column, 1-based); more
+refused rows than the limit allows and nothing is written. The events are written through
+``edit``: the output is a complete events file, checked with ``store.load`` before it replaces
+anything. Importing again updates events by id (the id template must give a row the same id each
+time): changed events are rewritten in place, unchanged ones keep their bytes, new ones go in date
+order, events this CSV gave before and no longer does are named (and removed only when asked),
+and nothing else in the file is touched.
 """
 
 from __future__ import annotations
@@ -525,6 +528,8 @@ class TooManyRefused(edit.DataError):
 
     def reason(self) -> str:
         refused, allowed = len(self.problems), self.limit.allowed(self.rows)
+        if refused <= allowed:  # within the limit, but every row was refused
+            return f"nothing written: all {self.rows:,} rows refused"
         return (f"nothing written: {refused:,} of {self.rows:,} rows refused, more than --max-refused "
                 f"{self.limit.text} allows ({allowed:,} row{'s' * (allowed != 1)})")  # fmt: skip
 
