@@ -445,3 +445,16 @@ def test_a_directory_to_add_to_is_bad_data_not_usage(runner, tmp_path):
     result = add(runner, folder, *EXPLORER)
     assert result.exit_code == 1
     assert result.output.startswith(f"{folder}:1:1: is a directory, expected a YAML file\n"), result.output
+
+
+@pytest.mark.parametrize("name, value, message", [
+    ("countries", ["us"], "countries[0]: expected an upper-case code such as 'CN', 'SU' or 'ESA', got text 'us'"),
+    ("type", "Bad", "expected a lower-case slug such as 'sputnik-1' (a-z, 0-9, single hyphens), got text 'Bad'"),
+    ("countries", [], "needs at least one item, got an empty list"),
+    ("title", "t" * 201, "is too long: 201 characters, at most 200"),
+])  # fmt: skip
+def test_check_field_speaks_as_validate_does_not_as_pydantic(events, name, value, message):
+    dataset = store.load([events]).dataset
+    with pytest.raises(ValueError) as caught:
+        edit.check_field(name, value, dataset)
+    assert str(caught.value) == message

@@ -35,7 +35,8 @@ def snapshot(events_file):
     ("id", {"id": "", "title": "Sputnik 1"}, ["'sputnik-1' is already used; choose another, e.g. 'sputnik-1-2'"]),
     ("id", {"id": "sputnik-1-replica", "title": "Sputnik 1"}, []),
     ("id", {"id": "", "title": ""}, []),
-    ("tags", {"tags": "fine, " + "x" * 41}, ["String should have at most 40 characters"]),
+    ("tags", {"tags": "fine, " + "x" * 41}, ["tags[1]: is too long: 41 characters, at most 40"]),
+    ("title", {"title": "t" * 201}, ["is too long: 201 characters, at most 200"]),
     ("title", {"title": ""}, []),  # empty while typing is not an error yet
 ])  # fmt: skip
 def test_each_field_is_checked_as_typed(snapshot, name, values, expected):

@@ -678,7 +678,11 @@ def check_field(
     try:
         checked = TypeAdapter(kind).validate_python(value)
     except ValidationError as exc:
-        raise ValueError("; ".join(e["msg"] for e in exc.errors(include_url=False))) from None
+        def told(err: dict) -> str:  # in validate's words, not pydantic's
+            at = "".join(f"[{part}]" for part in err["loc"] if isinstance(part, int))
+            return f"{name}{at}: {store.friendly(err, False)}" if at else store.friendly(err, False)
+
+        raise ValueError("; ".join(dict.fromkeys(map(told, exc.errors(include_url=False))))) from None
     taken = {e.id for e in dataset.events} if taken is None else taken
     if name == "id" and checked in taken:
         raise ValueError(f"{checked!r} is already used; choose another, e.g. {free_id(checked, taken)!r}")

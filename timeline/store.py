@@ -429,6 +429,8 @@ def friendly(err: dict[str, Any], at_key: bool) -> str:
         "int_parsing": "expected a whole number",
         "int_from_float": "expected a whole number",
     }
+    if kind == "string_too_long" and isinstance(value, str):  # the text itself would fill the line
+        return f"is too long: {len(value)} characters, at most {ctx.get('max_length')}"
     if kind in simple:
         return simple[kind] if ", got" in simple[kind] else f"{simple[kind]}, got {got}"
     if kind == "literal_error":
