@@ -38,7 +38,7 @@ from timeline.live import LiveData  # noqa: E402
 
 PYTHON = sys.executable
 LAUNCHES = ROOT.parent / "shared" / "data" / "space_missions.csv"
-LAUNCH_MAPPING = ROOT / "examples" / "space_missions.mapping.yaml"
+LAUNCH_MAPPING = ROOT / "timeline" / "examples" / "space_missions.mapping.yaml"
 
 
 @dataclass

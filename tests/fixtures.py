@@ -147,7 +147,11 @@ def broken(old: str, new: str) -> str:
 
 
 CASES = {
-    "yaml-syntax": (broken("countries: [SU]", "countries: [SU"), 11, 9, "YAML syntax error: did not find expected ',' or ']'"),
+    "yaml-syntax": (broken("countries: [SU]", "countries: [SU"), 10, 16, "unclosed '[' starting here (the parser gave up at line 11: did not find expected ',' or ']')"),
+    "unclosed-quote": (broken("title: Sputnik 1", 'title: "Sputnik 1'), 8, 12, "unclosed quoted string starting here (the parser gave up at line 16)"),
+    "unclosed-single-quote": (broken("First satellite.", "'First satellite."), 12, 18, "unclosed quoted string starting here (the parser gave up at line 16)"),
+    "unclosed-brace": (broken("  SU: {name: Soviet Union}", "  SU: {name: Soviet Union"), 2, 7, "unclosed '{' starting here (the parser gave up at line 3: did not find expected ',' or '}')"),
+    "broken-block": (broken("    type: satellite", "   type: satellite"), 7, 3, "the list starting here is broken (the parser gave up at line 11: did not find expected '-' indicator)"),
     "tab": (broken("    title: Sputnik 1", "\ttitle: Sputnik 1"), 8, 1, "tab character: YAML indents with spaces only"),
     "wrong-type": (broken("title: Sputnik 1", "title: [a, b]"), 8, 12, "events[0].title: expected text, got a list"),
     "impossible-date": (broken("1957-10-04", "1957-13-45"), 9, 11, "events[0].date: impossible date '1957-13-45': month must be 01 to 12"),
@@ -172,6 +176,10 @@ CASES = {
     "a-list": ("- id: x\n", 1, 1, "expected a mapping with 'countries', 'types' and 'events' at the top, got a list"),
     "a-scalar": ("hello\n", 1, 1, "at the top, got text 'hello'"),
     "control-character": (broken("First satellite.", "First \x07 satellite."), 12, 24, "character '\\x07' (#x0007) is not allowed in YAML; remove it"),
+    # Dates that cannot be: an event that happened (achieved, failed, partial) dated after today.
+    "future-achieved": (broken("1957-10-04", "2918-10-11"), 9, 11, "events[0].date: 2918-10-11 is in the future, but status is achieved"),
+    "future-failed": (broken("type: satellite", "type: satellite\n    status: failed").replace("1957-10-04", "2918-10-11"), 9, 11, "events[0].date: 2918-10-11 is in the future, but status is failed"),
+    "future-partial": (broken("type: satellite", "type: satellite\n    status: partial").replace("1957-10-04", "2918"), 9, 11, "events[0].date: 2918 is in the future, but status is partial"),
 }
 
 

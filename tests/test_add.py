@@ -409,3 +409,52 @@ def test_an_event_with_no_fields_is_refused_and_nothing_is_written(events):
         "title", "date", "countries", "type", "description", "sources"
     }
     assert events.read_bytes() == before
+
+
+# --- dates that cannot be ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", ["achieved", "failed", "partial"])
+def test_an_event_that_happened_cannot_be_added_with_a_future_date(runner, events, monkeypatch, status):
+    monkeypatch.setenv("TIMELINE_TODAY", "2026-06-15")
+    before = events.read_bytes()
+    result = add(runner, events, *EXPLORER, "--status", status)
+    assert result.exit_code == 0, result.output  # 1958: fine
+    events.write_bytes(before)
+    args = [a if a != "1958-02-01" else "2918-10-11" for a in EXPLORER]
+    result = add(runner, events, *args, "--status", status)
+    assert result.exit_code == 1
+    assert f"{events}: date: 2918-10-11 is in the future, but status is {status}\n" in result.output
+    assert "Error: nothing written: 1 problem" in result.output
+    assert events.read_bytes() == before
+
+
+def test_a_plan_dated_before_today_is_added_with_a_warning(runner, events, monkeypatch):
+    monkeypatch.setenv("TIMELINE_TODAY", "2026-06-15")
+    args = [a if a != "1958-02-01" else "2026-05" for a in EXPLORER]
+    result = add(runner, events, *args, "--status", "planned")
+    assert result.exit_code == 0, result.output
+    line = next(n for n, text in enumerate(events.read_text().splitlines(), 1) if text.strip() == "date: 2026-05")
+    assert re.search(rf"^{re.escape(str(events))}:{line}:11: warning: events\[\d+\]\.date: 2026-05 is in the past, "
+                     "but status is still planned", result.output, re.M), result.output  # fmt: skip
+
+
+def test_a_directory_to_add_to_is_bad_data_not_usage(runner, tmp_path):
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    result = add(runner, folder, *EXPLORER)
+    assert result.exit_code == 1
+    assert result.output.startswith(f"{folder}:1:1: is a directory, expected a YAML file\n"), result.output
+
+
+@pytest.mark.parametrize("name, value, message", [
+    ("countries", ["us"], "countries[0]: expected an upper-case code such as 'CN', 'SU' or 'ESA', got text 'us'"),
+    ("type", "Bad", "expected a lower-case slug such as 'sputnik-1' (a-z, 0-9, single hyphens), got text 'Bad'"),
+    ("countries", [], "needs at least one item, got an empty list"),
+    ("title", "t" * 201, "is too long: 201 characters, at most 200"),
+])  # fmt: skip
+def test_check_field_speaks_as_validate_does_not_as_pydantic(events, name, value, message):
+    dataset = store.load([events]).dataset
+    with pytest.raises(ValueError) as caught:
+        edit.check_field(name, value, dataset)
+    assert str(caught.value) == message

@@ -74,6 +74,24 @@ def test_the_wheel_ships_the_dataset_and_works_outside_the_repo(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert str(tmp_path / "site") in result.stdout
     assert "_data/events.yaml: valid:" in result.stdout
+    assert "timeline/examples/space_missions.mapping.yaml" in names
+
+    def timeline(*args: str) -> subprocess.CompletedProcess:
+        code = f"import sys; sys.argv=['timeline', *{list(args)!r}]; from timeline.cli import run; run()"
+        return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=elsewhere, env=env)
+
+    mapping = timeline("import", "--example-mapping")
+    assert mapping.returncode == 0 and mapping.stdout.startswith("# How `timeline import` turns space_missions.csv")
+    (elsewhere / "m.yaml").write_text(mapping.stdout, encoding="utf-8")
+    help_text = timeline("import", "--help").stdout
+    assert "--example-mapping" in help_text and "examples/" not in help_text
+    (elsewhere / "l.csv").write_text("Company,Location,Date,Time,Rocket,Mission,RocketStatus,Price,MissionStatus\n"
+                                     'RVSN USSR,"Site 1/5, Baikonur Cosmodrome, Kazakhstan",10/4/1957,19:28:00,'
+                                     "Sputnik 8K71PS,Sputnik-1,Retired,,Success\n")  # fmt: skip
+    done = timeline("import", "l.csv", "-o", "out.yaml", "-m", "m.yaml")
+    assert done.returncode == 0, done.stdout + done.stderr
+    written = (elsewhere / "out.yaml").read_text(encoding="utf-8")
+    assert "$schema" not in written and str(tmp_path) not in written
 
 
 def test_pre_commit_hook_runs_the_validator_on_yaml_files():

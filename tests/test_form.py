@@ -35,7 +35,8 @@ def snapshot(events_file):
     ("id", {"id": "", "title": "Sputnik 1"}, ["'sputnik-1' is already used; choose another, e.g. 'sputnik-1-2'"]),
     ("id", {"id": "sputnik-1-replica", "title": "Sputnik 1"}, []),
     ("id", {"id": "", "title": ""}, []),
-    ("tags", {"tags": "fine, " + "x" * 41}, ["String should have at most 40 characters"]),
+    ("tags", {"tags": "fine, " + "x" * 41}, ["tags[1]: is too long: 41 characters, at most 40"]),
+    ("title", {"title": "t" * 201}, ["is too long: 201 characters, at most 200"]),
     ("title", {"title": ""}, []),  # empty while typing is not an error yet
 ])  # fmt: skip
 def test_each_field_is_checked_as_typed(snapshot, name, values, expected):
@@ -236,3 +237,25 @@ def test_with_allow_edits_a_post_from_this_site_writes_and_one_from_another_is_r
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.get_json()["response"]["add-status"]["children"] == "Added Vostok 1"
     assert added_lines(before, events_file.read_text(encoding="utf-8")) == VOSTOK_LINES
+
+
+@pytest.mark.parametrize("status", ["achieved", "failed", "partial"])
+def test_a_future_date_for_what_happened_is_shown_by_the_date_field(events_file, snapshot, monkeypatch, status):
+    monkeypatch.setenv("TIMELINE_TODAY", "2026-06-15")
+    before = events_file.read_bytes()
+    outcome = form.submit({**VOSTOK, "date": "2918-10-11", "status": status}, events_file, snapshot)
+    assert outcome.added is None and outcome.summary == []
+    assert outcome.errors == {"date": [f"2918-10-11 is in the future, but status is {status}"]}
+    assert events_file.read_bytes() == before
+
+
+@pytest.mark.parametrize("values, expected", [
+    ({"date": "2918-10-11", "status": "failed"}, ["2918-10-11 is in the future, but status is failed"]),
+    ({"date": "2918", "status": "achieved"}, ["2918 is in the future, but status is achieved"]),
+    ({"date": "2918-10-11", "status": "planned"}, []),
+    ({"date": "2918-10-11", "status": None}, []),  # no status chosen yet: nothing to compare
+    ({"date": "2026-06-15", "status": "partial"}, []),
+])  # fmt: skip
+def test_the_date_is_checked_against_the_status_as_typed(snapshot, monkeypatch, values, expected):
+    monkeypatch.setenv("TIMELINE_TODAY", "2026-06-15")
+    assert form.field_problems("date", values, snapshot) == expected

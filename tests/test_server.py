@@ -141,3 +141,52 @@ def test_two_workers_hold_ten_clients_with_no_errors(fixture_events):
         result = load.run(running.url, fixture_events, clients=10, requests=300)
     assert result.errors == []
     assert result.requests >= 300 and result.latencies["page"] and result.latencies["filter"]
+
+
+# --- callback requests a browser never sends: 400 and one line, not 500 and a traceback --------
+
+CSV_BODY = {
+    "output": "download-csv-file.data", "outputs": {"id": "download-csv-file", "property": "data"},
+    "inputs": [{"id": "download-csv", "property": "n_clicks", "value": 1}],
+    "state": [{"id": "url", "property": "search", "value": ""}], "changedPropIds": ["download-csv.n_clicks"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("body, reason", [
+    ({**CSV_BODY, "output": "nope.children", "outputs": {"id": "nope", "property": "children"}},
+     "no server callback has the outputs 'nope.children'"),
+    ({**CSV_BODY, "output": "client-sink.title"}, "no server callback has the outputs 'client-sink.title'"),
+    ({**CSV_BODY, "output": "..download-csv-file.data...nope.children.."},
+     "no server callback has the outputs '..download-csv-file.data...nope.children..'"),
+    ({k: v for k, v in CSV_BODY.items() if k != "output"}, "no 'output' naming the callback"),
+    ({}, "no 'output' naming the callback"),
+    ([1, 2], "the body is not a JSON object"),
+    ("text", "the body is not a JSON object"),
+    ({**CSV_BODY, "state": []}, "'download-csv-file.data' takes 1 state, got 0"),
+    ({**CSV_BODY, "inputs": "x"}, "'inputs' is not a list of {id, property, value}"),
+    ({**CSV_BODY, "inputs": [{"value": 1}]}, "'inputs' is not a list of {id, property, value}"),
+    ({**CSV_BODY, "outputs": 5}, "'outputs' is not an {id, property} or a list of them"),
+    ({**CSV_BODY, "changedPropIds": [5]}, "'changedPropIds' is not a list of text"),
+])  # fmt: skip
+def test_a_malformed_callback_request_is_400_with_one_log_line(tmp_path, caplog, body, reason):
+    path = tmp_path / "events.yaml"
+    path.write_text(FIXTURE, encoding="utf-8")
+    client = create_app([path]).server.test_client()  # the bad request is the app's very first
+    with caplog.at_level(logging.INFO):
+        response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 400
+    assert response.get_data(as_text=True) == f"Bad callback request: {reason}\n"
+    problems = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [r.getMessage() for r in problems] == [f"refused a callback request from 127.0.0.1: {reason}"]
+    assert not any(r.exc_info for r in caplog.records) and "Traceback" not in caplog.text
+    assert response.headers["X-Content-Type-Options"] == "nosniff"  # still hardened
+    assert client.post("/_dash-update-component", json=CSV_BODY).status_code == 200  # a real one still works
+
+
+def test_a_body_that_is_not_json_is_400_not_500(tmp_path, caplog):
+    path = tmp_path / "events.yaml"
+    path.write_text(FIXTURE, encoding="utf-8")
+    client = create_app([path]).server.test_client()
+    with caplog.at_level(logging.INFO):
+        response = client.post("/_dash-update-component", data="{not json", content_type="application/json")
+    assert response.status_code == 400 and "Traceback" not in caplog.text

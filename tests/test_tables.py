@@ -49,7 +49,7 @@ def test_csv_of_everything_is_in_date_order_with_each_precision_kept(fixture_dat
 
 def test_csv_with_nothing_kept_is_just_the_header(fixture_dataset):
     df = frame.to_frame(fixture_dataset)
-    assert tables.to_csv(df, Filters(q="no such words")) == ",".join(tables.CSV_COLUMNS) + "\n"
+    assert tables.to_csv(df, Filters(q="no such words")) == ",".join(tables.CSV_COLUMNS) + "\r\n"  # RFC 4180
 
 
 def test_rows_sort_by_date_either_way_and_by_countries_as_text(fixture_dataset):
@@ -59,3 +59,79 @@ def test_rows_sort_by_date_either_way_and_by_countries_as_text(fixture_dataset):
     by_country = tables.sorted_rows(df, Filters(), "countries")
     assert [" ".join(c) for c in by_country["countries"]] == ["CN", "CN", "RU US", "SU", "US"]
     assert list(by_country["id"][:2]) == ["dongfanghong-1", "crewed-cn-2030"]  # ties stay in date order
+
+
+# --- no cell a spreadsheet would run (CSV injection) ---------------------------------------------
+
+FORMULAS = ["=HYPERLINK(\"https://evil.example\",\"x\")", "+1+1", "-2+3", "@SUM(A1:A2)"]
+
+
+@pytest.mark.parametrize("text", [*FORMULAS, "\tcmd", "\rcmd"])
+def test_csv_safe_defuses_every_formula_start(text):
+    assert tables.csv_safe(text) == "'" + text
+    assert tables.csv_safe("Sputnik = first") == "Sputnik = first"  # only the first character counts
+
+
+def formula_events(tmp_path):
+    from .fixtures import GOOD
+
+    events = "".join(GOOD[GOOD.index("  - id: sputnik-1"):].replace("sputnik-1", f"f-{n}")
+                     .replace("title: Sputnik 1", f"title: '{t}'") for n, t in enumerate(FORMULAS))  # fmt: skip
+    path = tmp_path / "events.yaml"
+    path.write_text(GOOD + events, encoding="utf-8")
+    return path
+
+
+def titles(text: str) -> dict[str, str]:
+    return {row["id"]: row["title"] for row in csv.DictReader(io.StringIO(text, newline=""))}
+
+
+def test_the_exported_csv_defuses_formula_titles(runner, tmp_path):
+    from timeline.cli import main
+
+    out = tmp_path / "events.csv"
+    result = runner.invoke(main, ["export", str(formula_events(tmp_path)), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    found = titles(out.read_text(encoding="utf-8"))
+    assert found == {"sputnik-1": "Sputnik 1", **{f"f-{n}": "'" + t for n, t in enumerate(FORMULAS)}}
+
+
+def test_a_title_starting_with_a_tab_or_return_is_defused(fixture_dataset):
+    df = frame.to_frame(fixture_dataset)
+    df.loc[0, "title"], df.loc[1, "title"] = "\t=cmd", "\r@cmd"
+    found = titles(tables.to_csv(df, Filters()))
+    assert sorted(v for v in found.values() if v.startswith("'")) == ["'\t=cmd", "'\r@cmd"]
+
+
+def test_the_apps_csv_download_defuses_formula_titles(tmp_path):
+    from timeline import ids
+    from timeline.app import create_app
+
+    client = create_app([formula_events(tmp_path)]).server.test_client()
+    deps = client.get("/_dash-dependencies").get_json()
+    spec = next(d for d in deps if d["inputs"] == [{"id": ids.CSV, "property": "n_clicks"}])
+    body = {
+        "output": spec["output"], "outputs": {"id": ids.CSV_FILE, "property": "data"},
+        "inputs": [{"id": ids.CSV, "property": "n_clicks", "value": 1}],
+        "state": [{"id": ids.URL, "property": "search", "value": ""}],
+        "changedPropIds": [f"{ids.CSV}.n_clicks"],
+    }  # fmt: skip
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    download = response.get_json()["response"][ids.CSV_FILE]["data"]
+    assert download["type"] == "text/csv"
+    assert titles(download["content"]) == {"sputnik-1": "Sputnik 1", **{f"f-{n}": "'" + t for n, t in enumerate(FORMULAS)}}
+
+
+def test_the_claims_csv_defuses_formula_cells():
+    from timeline import claims, store
+
+    from .conftest import EVENTS
+
+    ds = store.load([EVENTS]).dataset
+    df = frame.to_frame(ds)
+    first = ds.claims[0]
+    evil = ds.model_copy(update={"claims": [first.model_copy(update={"claim": "=1+1 " + first.claim})]})
+    rows = list(csv.reader(io.StringIO(claims.render(df, Filters(), evil, "csv"))))
+    assert any(cell.startswith("'=1+1 ") for row in rows[1:] for cell in row), rows[:2]
+    assert not any(cell.startswith(tables.FORMULA_START) for row in rows[1:] for cell in row)

@@ -22,7 +22,7 @@ def test_a_valid_file_passes_with_a_summary(runner, tmp_path):
     path.write_text(GOOD)
     result = validate(runner, path)
     assert result.exit_code == 0, result.output
-    assert result.output.startswith(f"{path}: valid: 1 events, 2 countries, 1 types (version ")
+    assert result.output.startswith(f"{path}: valid: 1 event, 2 countries, 1 type (version ")
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -167,3 +167,96 @@ def test_a_problem_in_a_later_chunk_is_placed_in_the_file(runner, tmp_path, monk
     line = path.read_text().splitlines().index("    date: 1957-13-04") + 1
     assert result.exit_code == 1
     assert result.output.startswith(f"{path}:{line}:11: events[9].date:"), result.output
+
+
+# --- dates that cannot be: the future for what happened, the past for plans ---------------------
+
+
+def dated(date: str, status: str, end: str | None = None) -> str:
+    extra = f"\n    status: {status}" + (f"\n    end: {end}" if end else "")
+    return broken("type: satellite", "type: satellite" + extra).replace("1957-10-04", date)
+
+
+@pytest.mark.parametrize("date, status", [
+    ("2026-06-15", "achieved"), ("2026-06", "failed"), ("2026", "partial"),  # the period has begun
+    ("2026-06-16", "planned"), ("2026-06-15", "planned"), ("2026-06", "planned"), ("2026", "planned"),
+])  # fmt: skip
+def test_today_and_periods_holding_today_are_fine_for_any_status(runner, tmp_path, monkeypatch, date, status):
+    monkeypatch.setenv("TIMELINE_TODAY", "2026-06-15")
+    path = tmp_path / "events.yaml"
+    path.write_text(dated(date, status))
+    result = runner.invoke(main, ["validate", "--no-cache", str(path)])
+    assert result.exit_code == 0 and "warning" not in result.output, result.output
+
+
+@pytest.mark.parametrize("status", ["achieved", "failed", "partial"])
+@pytest.mark.parametrize("date", ["2026-06-16", "2026-07", "2027"])
+def test_an_event_that_happened_cannot_be_dated_after_today(runner, tmp_path, monkeypatch, status, date):
+    monkeypatch.setenv("TIMELINE_TODAY", "2026-06-15")
+    path = tmp_path / "events.yaml"
+    path.write_text(dated(date, status))
+    result = runner.invoke(main, ["validate", "--no-cache", str(path)])
+    assert result.exit_code == 1
+    assert f"{path}:9:11: events[0].date: {date} is in the future, but status is {status}\n" in result.output
+
+
+def test_an_end_after_today_is_fine(runner, tmp_path, monkeypatch):
+    monkeypatch.setenv("TIMELINE_TODAY", "2026-06-15")
+    path = tmp_path / "events.yaml"
+    path.write_text(dated("1998-11-20", "achieved", end="2030-12"))
+    assert runner.invoke(main, ["validate", "--no-cache", str(path)]).exit_code == 0
+
+
+@pytest.mark.parametrize("date", ["2026-06-14", "2026-05", "2025"])
+def test_a_plan_dated_before_today_is_a_warning_asking_for_a_status_update(runner, tmp_path, monkeypatch, date):
+    monkeypatch.setenv("TIMELINE_TODAY", "2026-06-15")
+    path = tmp_path / "events.yaml"
+    path.write_text(dated(date, "planned"))
+    result = runner.invoke(main, ["validate", "--no-cache", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(
+        f"{path}:9:11: warning: events[0].date: {date} is in the past, but status is still planned: "
+        "update the status (achieved, failed or partial) or the date\n"
+    ), result.output
+
+
+def test_a_cached_verdict_does_not_outlive_the_day(runner, tmp_path, monkeypatch):
+    monkeypatch.setenv("TIMELINE_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "events.yaml"
+    path.write_text(dated("2026-06-15", "planned"))
+    monkeypatch.setenv("TIMELINE_TODAY", "2026-06-15")
+    assert "warning" not in runner.invoke(main, ["validate", str(path)]).output
+    monkeypatch.setenv("TIMELINE_TODAY", "2026-06-16")
+    assert f"{path}:9:11: warning: " in runner.invoke(main, ["validate", str(path)]).output
+
+
+def test_the_bundled_events_validate_today_without_warnings(runner):
+    from .conftest import EVENTS
+
+    result = runner.invoke(main, ["validate", "--no-cache", str(EVENTS)])
+    assert result.exit_code == 0 and "warning" not in result.output, result.output
+
+
+def test_an_unclosed_quote_is_placed_where_it_starts_not_where_the_parser_gave_up(runner, tmp_path):
+    event = GOOD[GOOD.index("  - id: sputnik-1"):]
+    many = GOOD + "".join(event.replace("sputnik-1", f"sputnik-{n}") for n in range(2, 40))
+    lines = many.splitlines(keepends=True)
+    n = [i for i, line in enumerate(lines) if line.startswith("    title: ")][6]  # the 7th event's title
+    lines[n] = lines[n].replace("title: ", 'title: "', 1)
+    path = tmp_path / "broken.yaml"
+    path.write_text("".join(lines), encoding="utf-8")
+    result = validate(runner, path)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        f"{path}:{n + 1}:12: unclosed quoted string starting here (the parser gave up at line {len(lines) + 1})")
+
+
+def test_a_broken_block_names_its_start_then_where_the_parser_gave_up(runner, tmp_path):
+    path = tmp_path / "events.yaml"
+    path.write_text(broken("    type: satellite", "   type: satellite"))
+    result = validate(runner, path)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[:2] == [
+        f"{path}:7:3: the list starting here is broken (the parser gave up at line 11: did not find expected '-' indicator)",
+        f"{path}:11:4: YAML syntax error: did not find expected '-' indicator",
+    ]

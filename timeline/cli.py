@@ -67,10 +67,13 @@ def validate(files: tuple[Path, ...], no_cache: bool) -> None:
         click.echo(str(problem))
     names = ", ".join(str(p) for p in report.paths)
     n = report.counts
-    click.echo(
-        f"{names}: valid: {n['events']} events, {n['countries']} countries, "
-        f"{n['types']} types (version {report.version})"
-    )
+    click.echo(f"{names}: valid: {counted(n['events'], 'event')}, {counted(n['countries'], 'country', 'countries')}, "
+               f"{counted(n['types'], 'type')} (version {report.version})")  # fmt: skip
+
+
+def counted(n: int, one: str, many: str | None = None) -> str:
+    """``1 type``, ``2 types``, ``1 country``, ``14 countries``, ``4,629 events``."""
+    return f"{n:,} {one if n == 1 else many or one + 's'}"
 
 
 @main.command()
@@ -227,7 +230,7 @@ ADD_REQUIRED = {"title": "--title", "date": "--date", "countries": "--country", 
 
 @main.command()
 @click.option("-f", "--file", "path", default="events.yaml", show_default=True,
-              type=click.Path(dir_okay=False, path_type=Path), help="The events file to add to.")
+              type=click.Path(path_type=Path), help="The events file to add to.")
 @click.option("--title", help="Short title, e.g. \"Chang'e-7 launch\".")
 @click.option("--date", help="UTC date: YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--country", "countries", multiple=True, metavar="CODE", help="Country code (repeat for a joint event).")
@@ -334,37 +337,76 @@ def _refused(exc, hint=lambda line: "") -> click.ClickException:
     return click.ClickException(f"nothing written: {count} problem{'s' * (count != 1)}")
 
 
+def _example_mapping(ctx, param, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        from . import importer
+
+        click.echo(importer.example_mapping(), nl=False)
+        ctx.exit(0)
+
+
+def _limit(ctx, param, value: str):
+    from . import importer
+
+    try:
+        return importer.Limit.parse(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 @main.command("import")
-@click.argument("csv_path", metavar="CSV", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.argument("csv_path", metavar="CSV", type=click.Path(path_type=Path))
+@click.option("-o", "--output", required=True, metavar="OUT", type=click.Path(path_type=Path),
               help="Events file to write; created if missing, else updated by id.")
-@click.option("-m", "--mapping", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="YAML file mapping the CSV's columns to event fields.")
-def import_command(csv_path: Path, output: Path, mapping: Path) -> None:
+@click.option("-m", "--mapping", required=True, metavar="MAP", type=click.Path(path_type=Path),
+              help="YAML file mapping the CSV's columns to event fields (see --example-mapping).")
+@click.option("--max-refused", default="1%", show_default=True, metavar="N|P%", callback=_limit,
+              help="Refused rows tolerated (a number, or a share of the rows); more and nothing is written.")
+@click.option("--prune", is_flag=True,
+              help="Remove events an earlier import of this CSV wrote that it no longer gives.")
+@click.option("--example-mapping", is_flag=True, expose_value=False, is_eager=True, callback=_example_mapping,
+              help="Print the commented example mapping (for the public launch list) and exit.")
+def import_command(csv_path: Path, output: Path, mapping: Path, max_refused, prune: bool) -> None:
     """Import a CSV file's rows as events, by a mapping file.
 
-    Every row becomes an event or is reported as CSV:LINE:COL: why (exit 1, the other rows
-    still written). Importing again updates events by id; nothing else in OUTPUT changes.
+    Every row becomes an event or is reported as CSV:LINE:COL: why; repeats of one problem are
+    told once, with their rows. More refused rows than --max-refused allows (default: 1% of the
+    rows, so any row below 100 rows) and nothing is written (exit 1). Importing again updates
+    events by id; nothing else in OUT changes.
 
     \b
-    timeline import ../shared/data/space_missions.csv -o launches.yaml \\
-        --mapping examples/space_missions.mapping.yaml
+    timeline import --example-mapping > space_missions.mapping.yaml
+    timeline import space_missions.csv -o launches.yaml --mapping space_missions.mapping.yaml
     """
     from . import edit, importer
 
     try:
-        done = importer.import_csv(csv_path, output, mapping)
+        done = importer.import_csv(csv_path, output, mapping, max_refused=max_refused, prune=prune)
+    except importer.TooManyRefused as exc:
+        for line in importer.summarise(exc.problems):
+            click.echo(line)
+        raise click.ClickException(exc.reason()) from None
     except edit.DataError as exc:
         raise _refused(exc) from None
     except edit.WriteError as exc:
         raise click.ClickException(str(exc)) from None
-    for problem in done.reports:
-        click.echo(str(problem))
+    for line in importer.summarise(done.reports):
+        click.echo(line)
     click.echo(f"{output}: {done.rows - len(done.reports):,} of {done.rows:,} rows imported from {csv_path} "
                f"({done.created:,} new, {done.updated:,} updated, {done.unchanged:,} unchanged)")  # fmt: skip
     if done.reports:
         count = len(done.reports)
-        raise click.ClickException(f"{count:,} row{'s' * (count != 1)} not imported (listed above)")
+        click.echo(f"{count:,} row{'s' * (count != 1)} not imported (listed above; --max-refused "
+                   f"{max_refused.text} allows {max_refused.allowed(done.rows):,})")  # fmt: skip
+    if done.leftovers:
+        n = len(done.leftovers)
+        what = f"{n:,} event{'s' * (n != 1)} from an earlier import {'are' if n != 1 else 'is'} not in this CSV any more"
+        if done.pruned:
+            click.echo(f"{output}: {what}: removed (--prune)")
+        elif prune:
+            click.echo(f"{output}: {what}: kept, as rows were refused (one may be among them)")
+        else:
+            click.echo(f"{output}: {what}: kept; --prune removes them")
 
 
 def run() -> None:

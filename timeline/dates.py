@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -20,6 +21,18 @@ Precision = Literal["year", "month", "day"]
 PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 _FORM = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _MONTHS = calendar.month_abbr
+TODAY_ENV = "TIMELINE_TODAY"  # YYYY-MM-DD: the day the rules on past and future dates take as today
+
+
+def today() -> dt.date:
+    """Today in UTC, for the rules on past and future dates; ``$TIMELINE_TODAY`` overrides it (tests)."""
+    fixed = os.environ.get(TODAY_ENV, "").strip()
+    if fixed:
+        try:
+            return dt.date.fromisoformat(fixed)
+        except ValueError:
+            pass  # a bad override is ignored, not fatal: the real date is always a sound answer
+    return dt.datetime.now(dt.timezone.utc).date()
 
 
 @dataclass(frozen=True, order=True, slots=True)

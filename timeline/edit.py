@@ -466,8 +466,8 @@ def read_text(path: Path, label: str) -> str:
     try:
         return path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError):
-        problems = store.load([path]).errors or [Problem(label, 1, 1, "cannot read the file")]
-        raise DataError(label, problems) from None
+        problems = [replace(p, path=label) if p.path == str(path) else p for p in store.load([path]).errors]
+        raise DataError(label, problems or [Problem(label, 1, 1, "cannot read the file")]) from None
 
 
 @dataclass(frozen=True)
@@ -674,7 +674,11 @@ def check_field(
     try:
         checked = TypeAdapter(kind).validate_python(value)
     except ValidationError as exc:
-        raise ValueError("; ".join(e["msg"] for e in exc.errors(include_url=False))) from None
+        def told(err: dict) -> str:  # in validate's words, not pydantic's
+            at = "".join(f"[{part}]" for part in err["loc"] if isinstance(part, int))
+            return f"{name}{at}: {store.friendly(err, False)}" if at else store.friendly(err, False)
+
+        raise ValueError("; ".join(dict.fromkeys(map(told, exc.errors(include_url=False))))) from None
     taken = {e.id for e in dataset.events} if taken is None else taken
     if name == "id" and checked in taken:
         raise ValueError(f"{checked!r} is already used; choose another, e.g. {free_id(checked, taken)!r}")

@@ -34,7 +34,7 @@ from dash.exceptions import PreventUpdate
 from . import edit, frame
 from .ids import DATA_VERSION, URL
 from .live import LiveData, Snapshot
-from .models import STATUSES, Dataset
+from .models import STATUSES, Dataset, date_status_problem
 from .panes import type_options
 from .urlstate import read_url, write_url
 
@@ -85,7 +85,7 @@ FIELDS: dict[str, Field] = {
 # Fields checked as they are typed: the check_field name, and the fields whose values it reads.
 LIVE = {
     "title": ("title", ("title",)),
-    "date": ("date", ("date",)),
+    "date": ("date", ("date", "status")),  # an event that happened cannot be dated after today
     "end": ("end", ("end",)),
     "url": ("url", ("url",)),
     "url2": ("url", ("url2",)),
@@ -137,9 +137,13 @@ def field_problems(
     if name not in LIVE or snapshot is None or not snapshot.ok:  # add_event will say what the file lacks
         return []
     try:
-        edit.check_field(LIVE[name][0], value, snapshot.dataset, taken=snapshot.row_of)
+        checked = edit.check_field(LIVE[name][0], value, snapshot.dataset, taken=snapshot.row_of)
     except ValueError as exc:
         return [str(exc)]
+    if name == "date" and values.get("status"):
+        impossible = date_status_problem(checked, values["status"])
+        if impossible and impossible[0] == "error":
+            return [impossible[1]]
     return []
 
 

@@ -23,6 +23,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from . import dates
 from .dates import PartialDate
 
 Status = Literal["achieved", "planned", "failed", "partial"]
@@ -65,6 +66,25 @@ def _http_url(url: str) -> str:
 
 
 HttpUrl = Annotated[str, AfterValidator(_http_url), Field(examples=["https://nssdc.gsfc.nasa.gov/"])]
+
+
+DONE = ("achieved", "failed", "partial")  # statuses that say the event has happened
+
+
+def date_status_problem(date: PartialDate, status: str, today=None) -> tuple[str, str] | None:
+    """``("error" | "warning", message)`` when ``date`` cannot be right for ``status``, else None.
+
+    An achieved, failed or partial event cannot be dated after today (its whole period must have
+    begun); a planned event dated before today (its whole period over) needs its status updated.
+    ``end`` is not checked: a mission still under way ends in the future.
+    """
+    today = today or dates.today()
+    if status in DONE and date.first_day > today:
+        return "error", f"{date} is in the future, but status is {status}"
+    if status == "planned" and date.last_day < today:
+        return "warning", (f"{date} is in the past, but status is still planned: "
+                           "update the status (achieved, failed or partial) or the date")  # fmt: skip
+    return None
 
 
 class Strict(BaseModel):
@@ -204,6 +224,7 @@ class Dataset(DataFile):
 
     def _reference_problems(self):
         first_index: dict[str, int] = {}
+        today = dates.today()
         registries = (
             ("countries", "country", self.countries),
             ("type", "type", self.types),
@@ -212,6 +233,10 @@ class Dataset(DataFile):
         )
         yield from _duplicate_ids(self.events, "events", "id", first_index)
         for i, event in enumerate(self.events):
+            if isinstance(getattr(event, "date", None), PartialDate):  # a stand-in for an invalid event may have none
+                found = date_status_problem(event.date, event.status, today)
+                if found and found[0] == "error":
+                    yield ("date_status", found[1], ("events", i, "date"), {})
             for field, noun, registry in registries:
                 value = getattr(event, field)
                 if not value:  # no milestone, or a stand-in event without a usable type
@@ -236,10 +261,11 @@ class Dataset(DataFile):
                     yield ("unknown_event", unknown_message("event", event, list(events)), ("claims", i, "events", j), {})
 
     def warnings(self) -> list[tuple[tuple[Any, ...], str]]:
-        """Doubtful but valid data: a type drawn with another type's symbol; a country reaching one
-        milestone twice."""
+        """Doubtful but valid data: a type drawn with another type's symbol, a plan dated in the
+        past, a country reaching one milestone twice."""
         seen: dict[tuple[str, str], int] = {}
         found = []
+        today = dates.today()
         symbols: dict[str, str] = {}
         for key, kind in self.types.items():
             if kind.symbol and kind.symbol in symbols:
@@ -248,6 +274,9 @@ class Dataset(DataFile):
             elif kind.symbol:
                 symbols[kind.symbol] = key
         for i, event in enumerate(self.events):
+            late = date_status_problem(event.date, event.status, today)
+            if late and late[0] == "warning":
+                found.append((("events", i, "date"), late[1]))
             if event.status != "achieved":
                 continue
             for key in event.milestones:

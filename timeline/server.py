@@ -7,6 +7,8 @@
   MIME sniffing;
 * request bodies limited to ``MAX_BODY`` bytes (413 beyond): a callback's inputs are small;
 * ``/healthz`` for load balancers and monitors (see ``health``);
+* a callback request a browser never sends (outputs matching no callback, a body of another
+  shape) answered 400 with one log line, not 500 with a traceback (``malformed_callback``);
 * one log line per request at INFO on the ``timeline.access`` logger, and the failing callback
   named beside any server error.
 
@@ -91,6 +93,20 @@ def harden(app: Dash, data: LiveData) -> None:
         log_request(response)
         return response
 
+    @server.before_request
+    def refuse_malformed_callbacks() -> flask.Response | None:
+        request = flask.request
+        if request.method != "POST" or not request.path.endswith(CALLBACK_PATH) or not app.callback_map:
+            return None
+        body = request.get_json(silent=True)  # not JSON: Dash's own get_json answers 400 or 415
+        if body is None:
+            return None
+        reason = malformed_callback(body, app.callback_map)
+        if reason is None:
+            return None
+        error_log.warning("refused a callback request from %s: %s", request.remote_addr, reason)
+        return flask.Response(f"Bad callback request: {reason}\n", 400, mimetype="text/plain")
+
     @server.route(HEALTH_PATH)
     def healthz() -> flask.Response:
         body, status = health(data)
@@ -100,6 +116,50 @@ def harden(app: Dash, data: LiveData) -> None:
         return response
 
     flask.got_request_exception.connect(log_failed_callback, server, weak=False)
+
+
+CALLBACK_PATH = "/_dash-update-component"
+
+
+def _ids(items: Any) -> bool:
+    """A callback's inputs or state: a list of {id, property}, or lists of them (pattern matching)."""
+    def one(item: Any) -> bool:
+        return isinstance(item, dict) and "id" in item and isinstance(item.get("property"), str)
+
+    return isinstance(items, list) and all(one(i) or (isinstance(i, list) and all(map(one, i))) for i in items)
+
+
+def malformed_callback(body: Any, callbacks: dict[str, Any]) -> str | None:
+    """Why ``body`` is not a request for one of ``callbacks`` (Dash's ``callback_map``), or None.
+
+    Dash reads the body without checking it, so a request a browser never sends (outputs that
+    match no callback, inputs of another shape) would end in a KeyError or a TypeError: a 500
+    with a traceback. It is the client's mistake, so it is answered 400 here, before Dash runs.
+    """
+    if not isinstance(body, dict):
+        return "the body is not a JSON object"
+    output = body.get("output")
+    if not isinstance(output, str):
+        return "no 'output' naming the callback"
+    spec = callbacks.get(output)
+    if spec is None or "callback" not in spec:
+        return f"no server callback has the outputs {output[:200]!r}"
+    for key, wanted in (("inputs", spec.get("inputs", [])), ("state", spec.get("state", []))):
+        given = body.get(key, [])
+        if not _ids(given):
+            return f"'{key}' is not a list of {{id, property, value}}"
+        if len(given) != len(wanted):
+            return f"{output[:200]!r} takes {len(wanted)} {key}, got {len(given)}"
+    outputs = body.get("outputs")
+    if outputs is not None and not (isinstance(outputs, dict) or _ids(outputs)):
+        return "'outputs' is not an {id, property} or a list of them"
+    count = output.count("...") + 1 if output.startswith("..") else 1
+    if output.startswith("..") and outputs is not None and (not isinstance(outputs, list) or len(outputs) != count):
+        return f"{output[:200]!r} has {count} outputs, the request names {len(outputs) if isinstance(outputs, list) else 1}"
+    changed = body.get("changedPropIds", [])
+    if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):
+        return "'changedPropIds' is not a list of text"
+    return None
 
 
 def health(data: LiveData) -> tuple[dict[str, Any], int]:

@@ -19,7 +19,7 @@ from typing import Any, Sequence
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from . import cache, models
+from . import cache, dates, models
 from .models import Claim, DataFile, Dataset, Event
 from .problems import Problem, Severity, data_path, dotted
 from .yamlsource import NotFast, Positions, fast_load, fast_split, parse
@@ -71,7 +71,7 @@ def check(paths: Sequence[str | os.PathLike], *, use_cache: bool = True) -> Repo
         except OSError:
             parts = None  # unreadable: load() says so, with its location
         if parts is not None:
-            name = cache.key("validate", *parts)
+            name = cache.key("validate", str(dates.today()).encode(), *parts)  # past and future move daily
             hit = cache.get(name)
             if hit is not None:
                 warnings = tuple(Problem(**w) for w in hit["warnings"])
@@ -213,7 +213,7 @@ def _parse_file(label: str, text: str) -> tuple[_File | None, list[Problem]]:
     if parsed.data is None:
         return None, problems
     if not isinstance(parsed.data, dict):
-        kind = _kind(parsed.data)
+        kind = kind_of(parsed.data)
         message = f"expected a mapping with 'countries', 'types' and 'events' at the top, got {kind}"
         return None, problems + [Problem(label, 1, 1, message)]
     data = parsed.data
@@ -357,7 +357,8 @@ _KINDS = {str: "text", int: "a number", float: "a number", bool: "a boolean", di
           list: "a list", type(None): "nothing (null)"}  # fmt: skip
 
 
-def _kind(value: Any) -> str:
+def kind_of(value: Any) -> str:
+    """What a value is, for messages: ``text 'x'``, ``a number 5``, ``a list``."""
     kind = _KINDS.get(type(value), type(value).__name__)
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
         return f"{kind} {value!r}"
@@ -393,15 +394,16 @@ def _from_validation(exc: ValidationError, label: str, positions: Positions, dat
         else:
             where = positions.locate(path, key=at_key)
             what = f"key {path[-1]!r}" if at_key else dotted(path)
-            message = f"{what}: {_friendly(err, at_key)}"
+            message = f"{what}: {friendly(err, at_key)}"
         line, col, _ = where
         problems.setdefault((line, col), Problem(label, line, col, message))
     return list(problems.values())
 
 
-def _friendly(err: dict[str, Any], at_key: bool) -> str:
+def friendly(err: dict[str, Any], at_key: bool) -> str:
+    """A pydantic error told in our words (its own wording only for a kind not foreseen)."""
     kind, ctx, value = err["type"], err.get("ctx") or {}, err.get("input")
-    got = _kind(value)
+    got = kind_of(value)
     if kind == "string_pattern_mismatch":
         if ctx.get("pattern", "").startswith("^[A-Z]"):
             return f"expected an upper-case code such as 'CN', 'SU' or 'ESA', got {got}"
@@ -423,6 +425,8 @@ def _friendly(err: dict[str, Any], at_key: bool) -> str:
         "int_parsing": "expected a whole number",
         "int_from_float": "expected a whole number",
     }
+    if kind == "string_too_long" and isinstance(value, str):  # the text itself would fill the line
+        return f"is too long: {len(value)} characters, at most {ctx.get('max_length')}"
     if kind in simple:
         return simple[kind] if ", got" in simple[kind] else f"{simple[kind]}, got {got}"
     if kind == "literal_error":

@@ -34,7 +34,7 @@ def to_csv(df: pd.DataFrame, filters: Filters) -> str:
     that starts like a formula is prefixed with ``'`` (``csv_safe``).
     """
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180; a return inside a cell is quoted too
     writer.writerow(CSV_COLUMNS)
     rows = frame.apply(df, filters)
     for values in zip(*(rows[c].tolist() for c in CSV_COLUMNS)):

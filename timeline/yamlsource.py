@@ -205,6 +205,36 @@ class _Builder:
         return result, size
 
 
+# What the parser was reading when it gave up (its error's context), and how to name it. The
+# start of an unclosed quote or bracket is where the mistake is; the parser notices only where the
+# text stops making sense, often hundreds of lines later.
+_UNCLOSED = {"quoted scalar": "unclosed quoted string", "flow mapping": "unclosed '{'",
+             "flow sequence": "unclosed '['"}  # fmt: skip
+_STARTED = {"block mapping": "the mapping", "block collection": "the list", "simple key": "the key",
+            "block scalar": "the block of text", "alias": "the alias", "anchor": "the anchor",
+            "tag": "the tag", "plain scalar": "the text", "node": "the value"}  # fmt: skip
+
+
+def _where_it_started(exc: yaml.MarkedYAMLError, found: list[Problem]) -> list[Problem]:
+    """Syntax problems with the start of what was unclosed or broken first, when the parser says it.
+
+    ``broken.yaml:75:12: unclosed quoted string starting here (the parser gave up at line 407)``;
+    for a broken block, the place the parser gave up follows as its own problem.
+    """
+    context, start, end = exc.context or "", exc.context_mark, exc.problem_mark
+    what = context.removeprefix("while scanning ").removeprefix("while parsing ").removeprefix("a ").removeprefix("an ")
+    if start is None or end is None or not context.startswith("while ") or (start.line, start.column) == (end.line, end.column):
+        return found
+    problem = exc.problem or ""
+    if what in _UNCLOSED:
+        detail = "" if "end of stream" in problem or what == "quoted scalar" else f": {problem}"
+        message = f"{_UNCLOSED[what]} starting here (the parser gave up at line {end.line + 1}{detail})"
+        return [Problem("", start.line + 1, start.column + 1, message)]
+    name = _STARTED.get(what, f"the {what}")
+    message = f"{name} starting here is broken (the parser gave up at line {end.line + 1}: {problem})"
+    return [Problem("", start.line + 1, start.column + 1, message), *found]
+
+
 class _AliasBomb(Exception):
     def __init__(self, node: Node) -> None:
         self.node = node
@@ -227,7 +257,8 @@ def parse(text: str) -> Parsed:
         elif "\t" in message or "'\\t'" in message or "tab character" in message:
             message = "tab character: YAML indents with spaces only"
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return Parsed(None, Positions(), [Problem("", line, col, f"YAML syntax error: {message}")])
+        found = [Problem("", line, col, f"YAML syntax error: {message}")]
+        return Parsed(None, Positions(), _where_it_started(exc, found))
     except yaml.reader.ReaderError as exc:  # a character YAML forbids; located by its offset
         line = text.count("\n", 0, exc.position) + 1
         col = exc.position - text.rfind("\n", 0, exc.position)
