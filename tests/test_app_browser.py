@@ -300,6 +300,8 @@ def test_the_real_dataset_plots_all_its_events(dash_duo):
     loaded = store.load([EVENTS])
     ids = set(frame.to_frame(loaded.dataset)["id"])
     dash_duo.start_server(create_app([EVENTS]))
+    dash_duo.driver.set_window_size(1400, 1000)  # a desktop: every lane shows each of its events
+    dash_duo.driver.get(dash_duo.server_url + "/")
     wait_plotted(dash_duo, ids)
     dash_duo.wait_for_text_to_equal("#count", f"{len(ids)} of {len(ids)} events")
     assert dash_duo.get_logs() == []

@@ -131,7 +131,7 @@ def test_the_form_is_reached_by_keyboard_and_esc_closes_it(dash_duo, served):
     until(lambda: active_id(dash_duo) == form.input_id("title"), message="focus in the title")
     assert button.get_attribute("aria-expanded") == "true"
     reached = []
-    for _ in range(40):
+    for _ in range(60):  # the form, then the page behind it, back round to the title
         dash_duo.driver.switch_to.active_element.send_keys(Keys.TAB)
         reached.append(active_id(dash_duo))
     wanted = [form.input_id(n) for n in form.FIELDS if n not in ("url2", "source_title2")]

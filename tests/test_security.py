@@ -54,6 +54,15 @@ events:
     milestone: orbit
     description: Nothing to see.
     sources: [{{url: "https://example.org/p", title: P}}]
+claims:
+  - id: claim-xss
+    article: piece
+    claim: 'C {SCRIPT}'
+    quote: 'Q {IMG}'
+    claimed_date: 1960
+    verdict: contradicted
+    events: [xss]
+    note: 'N {IMG}'
 """
 
 CSP_RECORDER = """
@@ -121,7 +130,11 @@ def test_no_text_from_the_file_runs_as_script_in_any_view(dash_duo, xss_file):
             assert f"T {SCRIPT} {IMG}" in rows and COUNTRY in rows and f"Sat {SCRIPT}" in rows
         else:
             texts = until(lambda: dash_duo.driver.execute_script(CHART_TEXT_JS), message=f"the {view} chart")
-            assert {f"Sat {SCRIPT}", COUNTRY, f"Orbit {IMG}"} & set(texts), (view, texts)  # legend entries
+            expected = {f"✗ C {SCRIPT}"} if view == "claims" else {f"Sat {SCRIPT}", COUNTRY, f"Orbit {IMG}"}
+            assert expected & set(texts), (view, texts)  # legend entries, or the claims' row labels
+            if view == "claims":
+                listed = dash_duo.find_element("#claims-list").text
+                assert f"C {SCRIPT}" in listed and f"N {IMG}" in listed and f"Q {IMG}" in listed
             if view == "timeline":
                 hover = until(lambda: dash_duo.driver.execute_script(HOVER_JS), message="the hover label")
                 assert f"T {SCRIPT} {IMG}" in hover and f"Sat {SCRIPT}" in hover
@@ -162,6 +175,7 @@ def test_the_app_works_under_its_content_security_policy(dash_duo, tmp_path, mon
 
     GL_POINTS = 500  # WebGL from far fewer points than usual: the same chart, a quicker test
     monkeypatch.setattr(figures, "GL_POINTS", GL_POINTS)
+    monkeypatch.setattr(figures, "dense_lanes", lambda marks, look: set())  # every event a marker: WebGL
     record_csp_violations(dash_duo)
     dash_duo.start_server(create_app([big_file(tmp_path / "events.yaml", GL_POINTS + 100)], poll_ms=500))
     dash_duo.wait_for_element("#count")
