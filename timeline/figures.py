@@ -193,6 +193,7 @@ def timeline(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look)
         sizes = [15 if f else 11 for f in group["first"]]
         data.append({
             "type": scatter, "mode": "markers", "name": "Events", "showlegend": False, "meta": country,
+            "cliponaxis": False,  # an event on the window's first or last day is drawn whole
             "x": group["x"].tolist(), "y": group["y"].tolist(), "customdata": group["id"].tolist(),
             "hovertext": group["title_text"].tolist(), "text": group["detail"].tolist(),
             "hovertemplate": HOVER.replace("<extra>", f"<br>{text(names[country])}<extra>"),
