@@ -1,28 +1,12 @@
-"""The app's parts without a browser: details, WSGI, serve."""
+"""The app as a whole without a browser: a WSGI app, and `timeline serve`."""
 
 from __future__ import annotations
 
 import json
 import socket
 
-import pytest
-
-from timeline import live
 from timeline.app import create_app
 from timeline.cli import main
-from timeline.panes import details
-
-
-@pytest.fixture
-def snapshot(fixture_dataset):
-    return live.snapshot(fixture_dataset, "v1")
-
-
-def test_details_are_plain_text_with_safe_links(snapshot):
-    panel = json.dumps([c.to_plotly_json() for c in details(snapshot, "vanguard-tv3")], default=lambda o: o.to_plotly_json())
-    assert "Vanguard <b>TV3</b> & co" in panel  # a text child: React renders it as text
-    assert '"rel": "noopener noreferrer"' in panel and '"target": "_blank"' in panel
-    assert "Dec 1957" in panel and "Failed" in panel
 
 
 def test_create_app_is_a_wsgi_app_that_serves_errors_instead_of_crashing(tmp_path):

@@ -80,16 +80,16 @@ def test_two_rows_make_a_complete_events_file(runner, files):
     result = run_import(runner, csv, out, mapping)
     assert result.exit_code == 0, result.output
     assert result.output == f"{out}: 2 of 2 rows imported from {csv} (2 new, 0 updated, 0 unchanged)\n"
-    assert out.read_text() == textwrap.dedent(f"""\
+    assert out.read_text() == textwrap.dedent("""\
         # Events imported from launches.csv by `timeline import` with launches.mapping.yaml.
         # Importing again updates them by id and adds new rows; events and comments added by hand stay.
 
         countries:
-          SU: {{name: Soviet Union}}
-          US: {{name: United States}}
+          SU: {name: Soviet Union}
+          US: {name: United States}
 
         types:
-          launch: {{label: Orbital launch attempt}}
+          launch: {label: Orbital launch attempt}
 
         events:
           - id: launch-1957-10-04-sputnik-1  # imported from launches.csv
@@ -99,7 +99,7 @@ def test_two_rows_make_a_complete_events_file(runner, files):
             type: launch
             description: Launch of Sputnik-1 at 19:28:00 UTC.
             sources:
-              - {{url: "https://example.org/launches", title: Test launch list}}
+              - {url: "https://example.org/launches", title: Test launch list}
           - id: launch-1957-12-06-vanguard-tv3  # imported from launches.csv
             title: Vanguard TV3 (Vanguard)
             date: 1957-12-06
@@ -108,7 +108,7 @@ def test_two_rows_make_a_complete_events_file(runner, files):
             status: failed
             description: Launch of Vanguard TV3 at 16:44:00 UTC.
             sources:
-              - {{url: "https://example.org/launches", title: Test launch list}}
+              - {url: "https://example.org/launches", title: Test launch list}
     """)
     assert runner.invoke(main, ["validate", str(out)]).exit_code == 0
 

@@ -23,6 +23,7 @@ def register(app: Dash, data: LiveData) -> None:
     """Wire the page: the URL and its controls, the views, the status line, downloads, hot reload."""
     _url(app, data)
     _charts(app, data)
+    _race_scores(app, data)
     _claims(app, data)
     _table(app, data)
     _status(app, data)
@@ -30,14 +31,29 @@ def register(app: Dash, data: LiveData) -> None:
     _client(app)
 
 
-def redraw(search: str | None, extra: Any, version: str, last: Any, snapshot: Snapshot) -> tuple[Filters, list]:
-    """The filters to draw, and what is drawn (the URL without the open event, so opening details
-    keeps a chart's zoom and the table's focus); nothing to do when that was drawn already."""
+def redraw(data: LiveData, search: str | None, extra: Any, version: str, last: Any) -> tuple[Snapshot, Filters, list]:
+    """The data, the filters to draw and what is drawn (the URL without the open event, so opening
+    details keeps a chart's zoom and the table's focus); nothing to do when that was drawn already.
+    ``extra`` is what else the drawing depends on (the browser's look, a sort); a chart waits for
+    the look, which arrives from the browser a moment after the page."""
+    if extra is None:
+        raise PreventUpdate
+    snapshot = data.current()
     filters, _, _ = read_url(search, snapshot)
     drawn = [write_url(filters), extra, version]
     if drawn == last:
         raise PreventUpdate
-    return filters, drawn
+    return snapshot, filters, drawn
+
+
+def graph_outputs(graph: str) -> list[Output]:
+    """A chart's figure, config (its download's file name) and style (its height): ``_chart``'s."""
+    return [Output(graph, "figure"), Output(graph, "config"), Output(graph, "style")]
+
+
+def chart_inputs(drawn: str) -> list:
+    """What a chart is drawn from (the URL, the browser's look, the data) and what it last drew."""
+    return [Input(ids.URL, "search"), Input(ids.LOOK, "data"), Input(ids.DATA_VERSION, "data"), State(drawn, "data")]
 
 
 def _url(app: Dash, data: LiveData) -> None:
@@ -67,17 +83,13 @@ def _url(app: Dash, data: LiveData) -> None:
 
 def _charts(app: Dash, data: LiveData) -> None:
     @app.callback(
-        Output(ids.CHART, "figure"), Output(ids.CHART, "config"), Output(ids.CHART, "style"),
+        *graph_outputs(ids.CHART),
         Output(ids.RESULTS, "className"),
         Output(ids.CHART_DRAWN, "data"),
-        Input(ids.URL, "search"), Input(ids.LOOK, "data"), Input(ids.DATA_VERSION, "data"),
-        State(ids.CHART_DRAWN, "data"),
+        *chart_inputs(ids.CHART_DRAWN),
     )  # fmt: skip
     def draw_chart(search, look, version, last):
-        if look is None:
-            raise PreventUpdate  # theme and width arrive from the browser a moment after the page
-        snapshot = data.current()
-        filters, drawn = redraw(search, look, version, last, snapshot)
+        snapshot, filters, drawn = redraw(data, search, look, version, last)
         if filters.view in ("race", "claims"):  # drawn by draw_race and draw_claims, beside their tables
             return no_update, no_update, no_update, f"results {filters.view}-view", drawn
         if filters.view not in figures.BUILDERS:
@@ -90,33 +102,27 @@ def _charts(app: Dash, data: LiveData) -> None:
         return figure, config, graph_style(figure), "results", drawn
 
     @app.callback(
-        Output(ids.RACE, "figure"), Output(ids.RACE, "config"), Output(ids.RACE, "style"),
+        *graph_outputs(ids.RACE),
         Output(ids.RACE_MATRIX, "children"),
         Output(ids.RACE_AREA, "hidden"), Output(ids.RACE_NOTE, "children"), Output(ids.RACE_DRAWN, "data"),
-        Input(ids.URL, "search"), Input(ids.LOOK, "data"), Input(ids.DATA_VERSION, "data"),
-        State(ids.RACE_DRAWN, "data"),
+        *chart_inputs(ids.RACE_DRAWN),
     )  # fmt: skip
     def draw_race(search, look, version, last):
-        if look is None:
-            raise PreventUpdate
-        snapshot = data.current()
-        filters, drawn = redraw(search, look, version, last, snapshot)
+        snapshot, filters, drawn = redraw(data, search, look, version, last)
         if filters.view != "race" or not snapshot.ok:
             note = panes.CLAIMS_FILTERS_NOTE if filters.view == "claims" else ""
             return no_update, no_update, no_update, [], True, note, drawn
-        figure = _figure("race", snapshot, filters, look)
-        config = graph_config(figures.file_stem("race", filters), narrow=(look.get("width") or 1000) < 640)
         matrix = panes.race_matrix(race.of(snapshot.df, filters, snapshot.dataset), snapshot.dataset)
-        return figure, config, graph_style(figure), matrix, False, panes.RACE_FILTERS_NOTE, drawn
+        return *_chart("race", snapshot, filters, look), matrix, False, panes.RACE_FILTERS_NOTE, drawn
 
 
+def _race_scores(app: Dash, data: LiveData) -> None:
     @app.callback(
         Output(ids.RACE_SCORES, "children"), Output(ids.RACE_SCORES_DRAWN, "data"),
         Input(ids.URL, "search"), Input(ids.RACE_SORT, "data"), Input(ids.DATA_VERSION, "data"), State(ids.RACE_SCORES_DRAWN, "data"),
     )  # fmt: skip
     def draw_scoreboard(search, sort, version, last):
-        snapshot = data.current()
-        filters, drawn = redraw(search, sort, version, last, snapshot)
+        snapshot, filters, drawn = redraw(data, search, sort or {}, version, last)
         if filters.view != "race" or not snapshot.ok:
             return [], drawn
         shown = race.of(snapshot.df, filters, snapshot.dataset)
@@ -135,17 +141,13 @@ def _charts(app: Dash, data: LiveData) -> None:
 
 def _claims(app: Dash, data: LiveData) -> None:
     @app.callback(
-        Output(ids.CLAIMS, "figure"), Output(ids.CLAIMS, "config"), Output(ids.CLAIMS, "style"),
+        *graph_outputs(ids.CLAIMS),
         Output(ids.CLAIMS_LIST, "children"),
         Output(ids.CLAIMS_AREA, "hidden"), Output(ids.CLAIMS_DRAWN, "data"),
-        Input(ids.URL, "search"), Input(ids.LOOK, "data"), Input(ids.DATA_VERSION, "data"),
-        State(ids.CLAIMS_DRAWN, "data"),
+        *chart_inputs(ids.CLAIMS_DRAWN),
     )  # fmt: skip
     def draw_claims(search, look, version, last):
-        if look is None:
-            raise PreventUpdate
-        snapshot = data.current()
-        filters, drawn = redraw(search, look, version, last, snapshot)
+        snapshot, filters, drawn = redraw(data, search, look, version, last)
         if filters.view != "claims" or not snapshot.ok:
             return no_update, no_update, no_update, [], True, drawn
         return *_chart("claims", snapshot, filters, look), panes.claims_list(snapshot, filters), False, drawn
@@ -169,8 +171,7 @@ def _table(app: Dash, data: LiveData) -> None:
         State(ids.TABLE_DRAWN, "data"),
     )  # fmt: skip
     def draw_table(search, sort, version, last):
-        snapshot = data.current()
-        filters, drawn = redraw(search, sort, version, last, snapshot)
+        snapshot, filters, drawn = redraw(data, search, sort or {}, version, last)
         if filters.view != "table" or not snapshot.ok:
             return [], drawn
         return panes.table_view(snapshot, filters, sort or {}), drawn

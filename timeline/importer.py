@@ -42,7 +42,17 @@ from pydantic import (
 
 from . import edit, store, yamlsource
 from .dates import PartialDate
-from .models import STATUSES, Code, Country, Event, EventType, Key, Strict, date_status_problem, unknown_message
+from .models import (
+    STATUSES,
+    Code,
+    Country,
+    Event,
+    EventType,
+    Key,
+    Strict,
+    date_status_problem,
+    unknown_message,
+)
 from .problems import Problem, data_path, dotted
 
 DATE = "date"  # the placeholder for the parsed date in templates: "launch-{date}-{Mission}"

@@ -120,13 +120,7 @@ def race_scoreboard(scores: list[race.Score], dataset: Dataset, filters: Filters
     key = key if key in race.SCORE_COLUMNS else "country"
 
     def header(column: str, label: str) -> html.Th:
-        active = column == key
-        arrow = ("▼" if descending else "▲") if active else ""
-        aria = {"aria-sort": ("descending" if descending else "ascending")} if active else {}
-        return html.Th(scope="col", **aria, children=html.Button(
-            [label, html.Span(arrow, className="arrow", **{"aria-hidden": "true"})],
-            id={"type": RACE_SORT_BY, "column": column}, className="sort", title=f"Sort by {label.lower()}",
-        ))  # fmt: skip
+        return sort_header(label, {"type": RACE_SORT_BY, "column": column}, column == key, descending)
 
     def opens(text: str, reach: race.Reach | None, what: str, code: str) -> html.Td:
         if reach is None:
@@ -175,13 +169,7 @@ def table_view(snapshot: Snapshot, filters: Filters, sort: dict) -> list:
     def header(label: str, column: str | None) -> html.Th:
         if column is None:
             return html.Th(label, scope="col")
-        active = column == key
-        arrow = ("▼" if descending else "▲") if active else ""
-        aria = {"aria-sort": ("descending" if descending else "ascending")} if active else {}
-        return html.Th(scope="col", **aria, children=html.Button(
-            [label, html.Span(arrow, className="arrow", **{"aria-hidden": "true"})],
-            id={"type": SORT_BY, "column": column}, className="sort", title=f"Sort by {label.lower()}",
-        ))  # fmt: skip
+        return sort_header(label, {"type": SORT_BY, "column": column}, column == key, descending)
 
     body = [
         html.Tr([
@@ -336,3 +324,13 @@ def _joined(parts: list) -> list:
     for i, part in enumerate(parts):
         out += [", "] * bool(i) + [part]
     return out
+
+
+def sort_header(label: str, button_id: dict, active: bool, descending: bool) -> html.Th:
+    """A column header that sorts its table: a button (mouse or keyboard) saying which way it sorts."""
+    arrow = ("▼" if descending else "▲") if active else ""
+    aria = {"aria-sort": ("descending" if descending else "ascending")} if active else {}
+    return html.Th(scope="col", **aria, children=html.Button(
+        [label, html.Span(arrow, className="arrow", **{"aria-hidden": "true"})],
+        id=button_id, className="sort", title=f"Sort by {label.lower()}",
+    ))  # fmt: skip

@@ -292,15 +292,7 @@ def _traces(race: Race, plotted: list[Reach], dataset: Dataset, look: Look) -> l
                        "color": color, "opacity": 1, "line": {"color": color, "width": 1.8}},
         })  # fmt: skip
         firsts += [(xi, yi, r.event.id) for xi, yi, r in zip(x, y, mine) if r.world_first]
-    if firsts:
-        xs, ys, ids = zip(*firsts)
-        ring = {"symbol": "circle-open", "size": size + 9, "color": look.theme.text,
-                "line": {"color": look.theme.text, "width": 1.4}}  # fmt: skip
-        data.append({
-            "type": "scatter", "mode": "markers", "name": "first", "showlegend": False, "hoverinfo": "skip",
-            "x": list(xs), "y": list(ys), "customdata": list(ids), "cliponaxis": False, "marker": ring,
-        })  # fmt: skip
-    return data
+    return data + _rings(firsts, size, look)
 
 
 def _time_axis(race: Race, xs: list, dataset: Dataset, look: Look) -> dict:
@@ -457,15 +449,7 @@ def _count_traces(race: Race, stepped: dict[str, list[Step]], dataset: Dataset, 
             data.append(trace(code, reached[-1:] + plans, "dash", name=f"{name} (planned)", showlegend=False))
         firsts += [(_x(s.reaches[0], race.aligned), s.count, s.event.id)
                    for s in reached if any(r.world_first for r in s.reaches)]  # fmt: skip
-    if firsts:
-        xs, ys, ids = zip(*firsts)
-        ring = {"symbol": "circle-open", "size": size + 9, "color": look.theme.text,
-                "line": {"color": look.theme.text, "width": 1.4}}  # fmt: skip
-        data.append({
-            "type": "scatter", "mode": "markers", "name": "first", "showlegend": False, "hoverinfo": "skip",
-            "x": list(xs), "y": list(ys), "customdata": list(ids), "cliponaxis": False, "marker": ring,
-        })  # fmt: skip
-    return data
+    return data + _rings(firsts, size, look)
 
 
 def _step_status(step: Step) -> str:
@@ -601,3 +585,16 @@ def scoreboard_file(df: pd.DataFrame, filters: Filters, dataset: Dataset) -> str
     """The scoreboard CSV of ``filters``' race over the whole table (the app's download, the export)."""
     shown = shown_filters(filters)
     return scoreboard_csv(scoreboard(of(df, filters, dataset), df, shown), dataset)
+
+
+def _rings(firsts: list[tuple], size: int, look: Look) -> list[dict]:
+    """One trace ringing the world firsts, ``(x, y, event id)`` each, around markers of ``size``."""
+    if not firsts:
+        return []
+    xs, ys, ids = zip(*firsts)
+    ring = {"symbol": "circle-open", "size": size + 9, "color": look.theme.text,
+            "line": {"color": look.theme.text, "width": 1.4}}  # fmt: skip
+    return [{
+        "type": "scatter", "mode": "markers", "name": "first", "showlegend": False, "hoverinfo": "skip",
+        "x": list(xs), "y": list(ys), "customdata": list(ids), "cliponaxis": False, "marker": ring,
+    }]  # fmt: skip
