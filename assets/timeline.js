@@ -34,6 +34,23 @@
     return triggered && triggered.length && triggered[0].value ? window.dash_clientside.callback_context.triggered_id : null;
   }
 
+  /* Send the timeline's zooms and pans of its time axis to the chart-zoom store, once per plot. */
+  function hookZoom() {
+    var graph = document.getElementById("timeline");
+    var gd = graph && graph.querySelector(".js-plotly-plot");
+    if (!gd || !gd.on || !gd._fullLayout) { return false; }
+    if (!gd.__timelineZoom) {
+      gd.__timelineZoom = true;
+      gd.on("plotly_relayout", function (event) {
+        var keys = Object.keys(event || {});
+        if (keys.some(function (k) { return k.indexOf("xaxis.range") === 0 || k === "xaxis.autorange"; })) {
+          window.dash_clientside.set_props("chart-zoom", {data: Object.assign({at: Date.now()}, event)});
+        }
+      });
+    }
+    return true;
+  }
+
   showTheme(currentTheme());  // before the first paint: no flash of the wrong theme
 
   window.dash_clientside = Object.assign({}, window.dash_clientside);
@@ -108,16 +125,11 @@
      * is redrawn for it. Plotly's other relayouts (a resize, a first draw) are left out; they
      * would otherwise overtake a zoom before the server hears of it. */
     watchZoom: function (figure) {
-      var graph = document.getElementById("timeline");
-      var gd = graph && graph.querySelector(".js-plotly-plot");
-      if (gd && gd.on && !gd.__timelineZoom) {
-        gd.__timelineZoom = true;
-        gd.on("plotly_relayout", function (event) {
-          var keys = Object.keys(event || {});
-          if (keys.some(function (k) { return k.indexOf("xaxis.range") === 0 || k === "xaxis.autorange"; })) {
-            window.dash_clientside.set_props("chart-zoom", {data: Object.assign({at: Date.now()}, event)});
-          }
-        });
+      if (!hookZoom()) {  /* the figure arrives before plotly has drawn it: wait for the plot */
+        var tries = 0;
+        var timer = window.setInterval(function () {
+          if (hookZoom() || ++tries > 200) { window.clearInterval(timer); }
+        }, 50);
       }
       return noUpdate();
     },

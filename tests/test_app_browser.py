@@ -357,11 +357,15 @@ def test_decade_buttons_zoom_and_opening_details_keeps_the_zoom(dash_duo, served
     full = dash_duo.driver.execute_script(range_js)
     dash_duo.find_element("button[id*='decade'][id*='1950']").click()
     until(lambda: dash_duo.driver.execute_script(range_js)[0].startswith("1950-01-01"), message="the 1950s")
+    until(lambda: query(dash_duo) == {"from": "1950-01-01", "to": "1959-12-31"},
+          message=lambda: f"the window in the URL, it is {query(dash_duo)}")  # a link reopens the zoom
     click_point(dash_duo, "sputnik-1")
     until(lambda: dash_duo.find_element("#details h2").text == "Sputnik 1", message="Sputnik 1's details")
     assert dash_duo.driver.execute_script(range_js)[0].startswith("1950-01-01")  # not redrawn
     dash_duo.driver.switch_to.active_element.send_keys(Keys.ESCAPE)  # focus is in the panel; Esc closes it
     until(lambda: "event" not in query(dash_duo), message="Esc to close the details")
     dash_duo.find_element("button[id*='decade'][id*='\"start\":0']").click()
-    until(lambda: dash_duo.driver.execute_script(range_js) == full, message="the full range again")
+    until(lambda: dash_duo.driver.execute_script(range_js) == full,
+          message=lambda: f"the full range {full} again, it is {dash_duo.driver.execute_script(range_js)}; "
+                          f"the URL {query(dash_duo)}")  # fmt: skip
     assert dash_duo.get_logs() == []

@@ -130,8 +130,10 @@ def test_no_text_from_the_file_runs_as_script_in_any_view(dash_duo, xss_file):
             assert f"T {SCRIPT} {IMG}" in rows and COUNTRY in rows and f"Sat {SCRIPT}" in rows
         else:
             texts = until(lambda: dash_duo.driver.execute_script(CHART_TEXT_JS), message=f"the {view} chart")
-            expected = {f"✗ C {SCRIPT}"} if view == "claims" else {f"Sat {SCRIPT}", COUNTRY, f"Orbit {IMG}"}
-            assert expected & set(texts), (view, texts)  # legend entries, or the claims' row labels
+            if view == "claims":  # the claim's row label, cut short on a narrow chart
+                assert any(t.startswith("✗ C") for t in texts), texts
+            else:  # legend entries
+                assert {f"Sat {SCRIPT}", COUNTRY, f"Orbit {IMG}"} & set(texts), (view, texts)
             if view == "claims":
                 listed = dash_duo.find_element("#claims-list").text
                 assert f"C {SCRIPT}" in listed and f"N {IMG}" in listed and f"Q {IMG}" in listed
