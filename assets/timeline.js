@@ -23,9 +23,11 @@
     var width = page < 760 ? page - 30 : page - 340;  // the phone and desktop layouts of timeline.css
     return [{theme: shown[0], width: Math.max(280, Math.round(width))}, shown[1]];
   }
-  function chartDiv() {  /* the chart on screen: the race's own, or the main one */
+  function chartDiv() {  /* the chart on screen: the race's or the claims' own, or the main one */
     var race = document.getElementById("race-area");
-    var graph = document.getElementById(race && !race.hidden ? "race" : "timeline");
+    var claims = document.getElementById("claims-area");
+    var id = race && !race.hidden ? "race" : claims && !claims.hidden ? "claims" : "timeline";
+    var graph = document.getElementById(id);
     return graph && graph.querySelector(".js-plotly-plot");
   }
   function noUpdate() { return window.dash_clientside.no_update; }

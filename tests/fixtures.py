@@ -358,7 +358,7 @@ claims:
     article: blue
     claim: Vanguard TV3 reached orbit.
     verdict: partly
-    events: [vanguard-tv3]
+    events: [vanguard-tv3, sputnik-1]
     note: It exploded on the pad in December 1957.
   - id: blue-secret
     article: blue

@@ -98,7 +98,7 @@ def test_rows_follow_the_article_and_verdict_filters_in_article_order(loaded):
     china = claims.rows(df, Filters(verdicts=("contradicted",)), ds)[0]
     assert china.record_label == "24 Apr 1970" and china.events == (("dongfanghong-1", "Dong Fang Hong 1", "24 Apr 1970"),)
     assert claims.wrong_events(ds) == {"dongfanghong-1", "vanguard-tv3"}
-    assert [c.id for c in claims.about(ds, "sputnik-1")] == ["red-sputnik"]
+    assert [c.id for c in claims.about(ds, "sputnik-1")] == ["red-sputnik", "blue-vanguard"]
 
 
 def test_the_dumbbell_joins_claimed_and_record_dates_one_row_per_dated_claim(loaded):
@@ -118,13 +118,25 @@ def test_the_dumbbell_joins_claimed_and_record_dates_one_row_per_dated_claim(loa
 def test_the_fact_check_table_as_markdown_text_and_safe_csv(loaded):
     df, ds = frame.to_frame(loaded.dataset), loaded.dataset
     md = claims.render(df, Filters(), ds, "md")
-    assert "## [The Red Article](https://example.org/red) (A. Writer, 2024-05)" in md
+    assert "## [The Red Article](<https://example.org/red>) (A. Writer, 2024-05)" in md
     assert "| 2 | China launched its first satellite in 1975. | ✗ Contradicted | Dong Fang Hong 1 was launched on 24 April 1970. |" in md
     text = claims.render(df, Filters(articles=("blue",)), ds, "text")
     assert text.startswith("The Blue Article\n================\n◐ PARTLY RIGHT: Vanguard TV3 reached orbit.")
     rows = list(csv.DictReader(io.StringIO(claims.render(df, Filters(), ds, "csv"))))
     assert [r["verdict"] for r in rows] == ["Supported", "Contradicted", "Partly right", "Unverifiable"]
     assert rows[1]["record"] == "24 Apr 1970" and rows[1]["quote"] == "in 1975, China"
+
+
+def test_the_markdown_table_prints_markup_as_text(tmp_path):
+    path = tmp_path / "events.yaml"
+    path.write_text(CLAIMS_FIXTURE.replace("claim: Vanguard TV3 reached orbit.", "claim: 'It <script>x</script> [a](javascript:y) | *b*'")
+                    .replace("{title: The Blue Article}", "{title: 'Blue [x](javascript:z)', url: 'https://e.org/a)b'}"),
+                    encoding="utf-8")  # fmt: skip
+    loaded = store.load([path])
+    md = claims.render(frame.to_frame(loaded.dataset), Filters(), loaded.dataset, "md")
+    assert "It &lt;script&gt;x&lt;/script&gt; \\[a\\](javascript:y) \\| \\*b\\*" in md
+    assert "## [Blue \\[x\\](javascript:z)](<https://e.org/a%29b>)" in md
+    assert "<script>" not in md
 
 
 def test_a_formula_in_a_claim_is_never_run_by_a_spreadsheet(tmp_path):

@@ -66,7 +66,8 @@ def test_a_deciding_event_opens_its_details_with_the_claims_about_it(dash_duo, s
     served("?view=claims&article=red")
     until(lambda: listed(dash_duo), message="the claims")
     dash_duo.find_element("#claim-red-china-1975 .claim-events button").click()
-    until(lambda: query(dash_duo).get("event") == "dongfanghong-1", message=lambda: f"the event in the URL: {query(dash_duo)}")
+    until(lambda: query(dash_duo) == {"view": "claims", "article": "red", "event": "dongfanghong-1"},
+          message=lambda: f"the event in the URL, the article kept: {query(dash_duo)}")  # fmt: skip
     dash_duo.wait_for_text_to_equal("#details-title", "Dong Fang Hong 1")
     details = dash_duo.find_element("#details-body").text
     assert "CLAIMS ABOUT IT" in details.upper() and "Contradicted" in details and "China launched its first satellite in 1975." in details
@@ -93,4 +94,13 @@ def test_the_timeline_marks_events_an_article_got_wrong(dash_duo, served):
             return t ? t.customdata : null;"""
     until(lambda: dash_duo.driver.execute_script(js), message="the disputed marks")
     assert sorted(dash_duo.driver.execute_script(js)) == ["dongfanghong-1", "vanguard-tv3"]
+    assert dash_duo.get_logs() == []
+
+
+def test_an_event_under_two_claims_opens_from_either(dash_duo, served):
+    served("?view=claims")
+    until(lambda: len(listed(dash_duo)) == 4, message="the claims")
+    dash_duo.find_element("#claim-red-sputnik .claim-events button").click()  # the first of two Sputnik buttons
+    until(lambda: query(dash_duo).get("event") == "sputnik-1", message=lambda: f"the event in the URL: {query(dash_duo)}")
+    dash_duo.wait_for_text_to_equal("#details-title", "Sputnik 1")
     assert dash_duo.get_logs() == []

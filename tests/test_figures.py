@@ -366,3 +366,21 @@ def test_lanes_go_dense_by_the_width_they_get(tmp_path):
     marks = figures.placed(frame.to_frame(ds), Filters(), ds)
     assert figures.dense_lanes(marks, charts.Look(charts.THEMES["light"], 1100)) == set()  # 145 fit in 870 px
     assert figures.dense_lanes(marks, charts.Look(charts.THEMES["light"], 700)) == {"Busy"}  # 78 fit in 470 px
+
+
+def test_shown_lanes_never_share_a_colour_even_past_the_palettes_24(tmp_path):
+    ds = load_text(tmp_path, many_countries(30, per_country=lambda i: 1 + i))  # the busiest registered last
+    df = frame.to_frame(ds)
+    marks = figures.placed(df, Filters(), ds)
+    kept = marks[marks["lane"] != "Other countries"]
+    assert kept["country"].nunique() == 23 and kept.groupby("country")["color"].first().nunique() == 23
+    assert charts.OTHER_COLOR not in set(kept["color"])
+    late = figures.placed(df, Filters(countries=("C28", "C29")), ds)
+    assert late.groupby("country")["color"].first().nunique() == 2 and charts.OTHER_COLOR not in set(late["color"])
+
+
+def test_an_empty_window_keeps_its_date_axis_to_zoom_out_from(data):
+    df, ds = data
+    fig = figures.figure("timeline", df, Filters(start=PartialDate(1962, 3, 2), end=PartialDate(1962, 3, 19)), ds)
+    assert fig.layout.xaxis.visible is True and list(fig.layout.xaxis.range) == ["1962-03-02", "1962-03-20"]
+    assert fig.layout.annotations[0].text == "No events between 1962-03-02 and 1962-03-19: zoom out, or press All"

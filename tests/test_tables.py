@@ -135,3 +135,42 @@ def test_the_claims_csv_defuses_formula_cells():
     rows = list(csv.reader(io.StringIO(claims.render(df, Filters(), evil, "csv"))))
     assert any(cell.startswith("'=1+1 ") for row in rows[1:] for cell in row), rows[:2]
     assert not any(cell.startswith(tables.FORMULA_START) for row in rows[1:] for cell in row)
+
+
+def test_the_race_scoreboard_csv_defuses_formula_names(tmp_path):
+    from timeline import race, store
+
+    from .fixtures import RACE_FIXTURE
+
+    path = tmp_path / "race.yaml"
+    path.write_text(RACE_FIXTURE.replace("US: {name: United States,", "US: {name: '=HYPERLINK(\"x\")',")
+                    .replace("{label: First satellite,", "{label: '@SUM(1)',"), encoding="utf-8")  # fmt: skip
+    ds = store.load([path]).dataset
+    assert ds.countries["US"].name.startswith("=") and ds.milestones["first-satellite"].label == "@SUM(1)"
+    out = race.scoreboard_file(frame.to_frame(ds), Filters(view="race"), ds)
+    rows = {r[0]: r for r in csv.reader(io.StringIO(out, newline=""))}
+    assert rows["US"][1] == "'=HYPERLINK(\"x\")" and "'@SUM(1)" in rows["US"]
+    assert out.endswith("\r\n")
+
+
+def test_the_claims_views_download_is_the_fact_check_table(tmp_path):
+    from timeline import ids
+    from timeline.app import create_app
+
+    from .fixtures import CLAIMS_FIXTURE
+
+    path = tmp_path / "events.yaml"
+    path.write_text(CLAIMS_FIXTURE, encoding="utf-8")
+    client = create_app([path]).server.test_client()
+    deps = client.get("/_dash-dependencies").get_json()
+    spec = next(d for d in deps if d["inputs"] == [{"id": ids.CSV, "property": "n_clicks"}])
+    body = {
+        "output": spec["output"], "outputs": {"id": ids.CSV_FILE, "property": "data"},
+        "inputs": [{"id": ids.CSV, "property": "n_clicks", "value": 1}],
+        "state": [{"id": ids.URL, "property": "search", "value": "?view=claims&article=red"}],
+        "changedPropIds": [f"{ids.CSV}.n_clicks"],
+    }  # fmt: skip
+    download = client.post("/_dash-update-component", json=body).get_json()["response"][ids.CSV_FILE]["data"]
+    assert download["filename"] == "claims_red_fact-check.csv"
+    rows = list(csv.DictReader(io.StringIO(download["content"], newline="")))
+    assert [r["verdict"] for r in rows] == ["Supported", "Contradicted"]

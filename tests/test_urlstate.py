@@ -96,7 +96,7 @@ def test_clicks_open_and_close_the_details(snapshot):
     assert next_url(CHART, click, "?country=CN", values, snapshot).url == "?country=CN&event=sputnik-1"
     # a click on a point that is no event (an activity bar) keeps what was open
     assert next_url(CHART, {"points": [{"customdata": "1950s"}]}, "?country=CN", values, snapshot) is None
-    row = {"type": OPEN_EVENT, "id": "zarya"}
+    row = {"type": OPEN_EVENT, "id": "zarya", "at": "table"}
     assert next_url(row, 1, "?country=CN", values, snapshot).url == "?country=CN&event=zarya"
     assert next_url(row, None, "?country=CN", values, snapshot) is None  # the row appeared, no click
     cell = {"type": RACE_CELL, "id": "sputnik-1", "at": "0-SU"}
@@ -131,3 +131,15 @@ def test_a_zoom_writes_the_window_to_the_url_and_the_year_fields_and_zooming_out
     # the same window again (the redrawn chart reports it) changes nothing; other views keep their own zoom
     assert next_url(CHART_ZOOM, {"xaxis.range": ["1957-01-01", "1958-01-01"]}, zoomed, values, snapshot) is None
     assert next_url(CHART_ZOOM, {"xaxis.range": [1960, 1970]}, "?view=activity", values, snapshot) is None
+
+
+def test_the_claims_filters_survive_opening_and_closing_an_event_and_reset_clears_them(snapshot):
+    search = "?view=claims&verdict=partly"  # (the fixture has no articles to name)
+    values = controls(search, snapshot)
+    opened = next_url({"type": OPEN_EVENT, "id": "zarya", "at": "a-claim"}, 1, search, values, snapshot)
+    assert opened.url == "?view=claims&verdict=partly&event=zarya"
+    assert next_url(DETAILS_CLOSE, 1, opened.url, values, snapshot).url == search
+    values = list(values)
+    values[5] = "moon"
+    assert next_url(SEARCH, "moon", search, values, snapshot).url == "?q=moon&view=claims&verdict=partly"
+    assert next_url(RESET, 1, search, values, snapshot).url == "?view=claims"

@@ -12,7 +12,7 @@ from typing import Any
 from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
-from . import figures, ids, panes, race, tables
+from . import claims, figures, ids, panes, race, tables
 from .frame import Filters
 from .layout import EMPTY_FIGURE, banner, country_options, decade_buttons, graph_config, graph_style
 from .live import LiveData, Snapshot
@@ -65,7 +65,7 @@ def _url(app: Dash, data: LiveData) -> None:
         Input(ids.RESET, "n_clicks"),
         Input(ids.CHART, "clickData"),
         Input(ids.CHART_ZOOM, "data"),
-        Input({"type": ids.OPEN_EVENT, "id": ALL}, "n_clicks"),
+        Input({"type": ids.OPEN_EVENT, "id": ALL, "at": ALL}, "n_clicks"),
         Input(ids.DETAILS_CLOSE, "n_clicks"),
         Input(ids.RACE, "clickData"),
         Input({"type": ids.RACE_CELL, "id": ALL, "at": ALL}, "n_clicks"),
@@ -98,7 +98,6 @@ def _charts(app: Dash, data: LiveData) -> None:
         if not snapshot.ok:
             return EMPTY_FIGURE, config, no_update, "results", drawn
         figure = _figure(filters.view, snapshot, filters, look)
-        figure.layout.meta = {"fullRange": figure.layout.xaxis.range}  # for "All": zooming changes the range
         return figure, config, graph_style(figure), "results", drawn
 
     @app.callback(
@@ -197,6 +196,10 @@ def _table(app: Dash, data: LiveData) -> None:
         if filters.view == "race":  # the race's CSV is its scoreboard
             stem = figures.file_stem("race", filters) + "_scoreboard"
             return {"content": race.scoreboard_file(snapshot.df, filters, snapshot.dataset),
+                    "filename": f"{stem}.csv", "type": "text/csv"}  # fmt: skip
+        if filters.view == "claims":  # the claims' CSV is the fact-check table
+            stem = figures.file_stem("claims", filters) + "_fact-check"
+            return {"content": claims.render(snapshot.df, filters, snapshot.dataset, "csv"),
                     "filename": f"{stem}.csv", "type": "text/csv"}  # fmt: skip
         stem = figures.file_stem("events", filters)
         return {"content": tables.to_csv(snapshot.df, filters), "filename": f"{stem}.csv", "type": "text/csv"}

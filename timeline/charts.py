@@ -80,8 +80,8 @@ def country_colors(dataset: Dataset) -> dict[str, str]:
 
 
 def type_colors(dataset: Dataset) -> dict[str, str]:
-    """A palette colour per event type, in registry order (for lanes by type)."""
-    return {key: PALETTE[i % len(PALETTE)] for i, key in enumerate(dataset.types)}
+    """A palette colour per event type, in registry order (for lanes by type): 24 distinct."""
+    return {key: LANE_PALETTE[i % len(LANE_PALETTE)] for i, key in enumerate(dataset.types)}
 
 
 def type_symbols(dataset: Dataset) -> dict[str, str]:

@@ -13,7 +13,10 @@ order that decides the claim). Only the ``article`` and ``verdict`` filters appl
 from __future__ import annotations
 
 import csv
+import html
 import io
+import re
+import urllib.parse
 from dataclasses import dataclass
 
 import pandas as pd
@@ -139,7 +142,7 @@ def figure(df: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look) -> 
 
 
 def _title(filters: Filters, dataset: Dataset, count: int) -> str:
-    which = ", ".join(dataset.articles[a].title for a in filters.articles) if filters.articles else "Both articles"
+    which = ", ".join(dataset.articles[a].title for a in filters.articles) if filters.articles else "All articles"
     if filters.verdicts:
         which += " · " + ", ".join(VERDICT[v].word.lower() for v in filters.verdicts)
     return f"{which} · {count} dated claim{'s' * (count != 1)}: the article's date against the record's"
@@ -186,9 +189,21 @@ def render(df: pd.DataFrame, filters: Filters, dataset: Dataset, fmt: str) -> st
     return _text(found)
 
 
+def md_text(value: str) -> str:
+    """``value`` as Markdown text that renders as typed: no HTML, link, emphasis or table cell
+    breaks out of it (the fact-check is meant to be published)."""
+    value = html.escape(value.replace("\n", " "), quote=False)
+    return re.sub(r"([\\`*_\[\]|#])", r"\\\1", value)
+
+
+def md_url(url: str) -> str:
+    """A link target that cannot end early or carry markup: ``<...>`` with spaces and brackets encoded."""
+    return "<" + urllib.parse.quote(url, safe=":/?#@!$&'*+,;=%~-._") + ">"
+
+
 def _markdown(found: list[dict[str, str]], filters: Filters, dataset: Dataset) -> str:
     def cell(value: str) -> str:
-        return value.replace("|", "\\|").replace("\n", " ")
+        return md_text(value)
 
     lines = []
     for key, article in dataset.articles.items():
@@ -196,8 +211,9 @@ def _markdown(found: list[dict[str, str]], filters: Filters, dataset: Dataset) -
         if not mine:
             continue
         byline = ", ".join(str(x) for x in (article.author, article.published) if x)
-        link = f"[{article.title}]({article.url})" if article.url else article.title
-        lines += [f"## {link}" + (f" ({byline})" if byline else ""), "",
+        title = md_text(article.title)
+        link = f"[{title}]({md_url(article.url)})" if article.url else title
+        lines += [f"## {link}" + (f" ({md_text(byline)})" if byline else ""), "",
                   "| # | Claim | Verdict | The record | Events |", "| ---: | --- | --- | --- | --- |"]  # fmt: skip
         for i, r in enumerate(mine, 1):
             icon = next(v.icon for v in VERDICT.values() if v.word == r["verdict"])

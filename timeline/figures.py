@@ -12,6 +12,7 @@ Every plotted point of the timeline carries its event id as ``customdata``.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Callable
 
@@ -21,6 +22,7 @@ import plotly.graph_objects as go
 from . import claims, frame, race
 from .charts import (
     HOVER,
+    LANE_PALETTE,
     OTHER_COLOR,
     THEMES,
     Look,
@@ -73,6 +75,9 @@ def view_filters(view: str, filters: Filters) -> Filters:
 
 def file_stem(view: str, filters: Filters) -> str:
     """A file name that says what a download shows: ``timeline_CN-SU_1957-1975``."""
+    if view == "claims":  # only the article and verdict filters apply to claims
+        stem = "_".join(p for p in ("claims", "-".join(filters.articles), "-".join(filters.verdicts)) if p)
+        return re.sub(r"[^A-Za-z0-9_-]+", "-", stem)[:120]
     parts = [view, "-".join(filters.countries), "-".join(filters.types), "-".join(filters.statuses)]
     if filters.start or filters.end:
         window = (filters.start.year if filters.start else None, filters.end.year if filters.end else None)
@@ -119,7 +124,7 @@ def placed(rows: pd.DataFrame, filters: Filters, dataset: Dataset) -> pd.DataFra
         out["lane_color"] = out["country"].map(colors)
     out["color"] = out["country"].map(colors)
     if filters.lanes == "country":
-        out = _group_others(out)
+        out = _recolor_greys(_group_others(out))
     return out.sort_values(["lane_order", "start", "id"], kind="stable").reset_index(drop=True)
 
 
@@ -137,6 +142,21 @@ def _group_others(out: pd.DataFrame) -> pd.DataFrame:
     out = out.copy()
     out.loc[other, ["lane", "lane_color", "color"]] = [OTHER, OTHER_COLOR, OTHER_COLOR]
     out.loc[other, "lane_order"] = len(counts)
+    return out
+
+
+def _recolor_greys(out: pd.DataFrame) -> pd.DataFrame:
+    """A shown country lane that ``country_colors`` left grey (past the palette's 24 colours in
+    registry order) takes a palette colour no shown lane has, so no two shown lanes share one."""
+    grey = (out["color"] == OTHER_COLOR) & (out["lane"] != OTHER)
+    if not grey.any():
+        return out
+    used = set(out.loc[~grey, "color"].str.upper())
+    spare = iter(c for c in LANE_PALETTE if c.upper() not in used)
+    fresh = {code: next(spare, OTHER_COLOR) for code in dict.fromkeys(out.loc[grey].sort_values("lane_order")["country"])}
+    out = out.copy()
+    out.loc[grey, "color"] = out.loc[grey, "country"].map(fresh)
+    out.loc[grey, "lane_color"] = out.loc[grey, "color"]
     return out
 
 
@@ -174,11 +194,11 @@ def timeline(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look)
     layout = base_layout(filters, look, what, dataset)
     layout["height"] = 320
     if marks.empty:
-        return empty(layout, look.theme)
+        return _empty_window(layout, filters, look) if filters.start and filters.end else empty(layout, look.theme)
     marks["y"] = marks["lane"].map({lane: i for i, lane in enumerate(lanes)})
     window = time_window(marks, filters)
     labels = _lane_labels(marks, lanes, filters, look)  # every lane's, before busy lanes keep only key events
-    density = marks[marks["lane"].isin(dense)]
+    density, placed_all = marks[marks["lane"].isin(dense)], marks
     marks = marks[~marks["lane"].isin(dense) | key_events(marks, dataset)].copy()
     marks["x"] = marks["start"].dt.strftime("%Y-%m-%d")
     symbols = type_symbols(dataset)
@@ -202,7 +222,10 @@ def timeline(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look)
         })  # fmt: skip
     data += _overlays(marks, scatter, look.theme)
     data += _disputed(marks, claims.wrong_events(dataset), scatter)
-    key = _keys(marks, filters, dataset, look.theme) + ([legend_entry(DENSITY_LABEL, "square", look.theme.muted)] if dense else [])
+    # the legend explains every mark of the lanes, density bars' events included
+    key = _keys(placed_all, filters, dataset, look.theme) + (
+        [legend_entry(DENSITY_LABEL, "square", look.theme.muted)] if dense else []
+    )
     data += key
     lane_height = 34 if look.narrow else 46
     layout["height"] = 130 + lane_height * max(len(lanes), 2) + look.legend_height([entry["name"] for entry in key])
@@ -334,6 +357,16 @@ def time_window(marks: pd.DataFrame, filters: Filters) -> tuple[pd.Timestamp, pd
     if filters.end:
         hi = pd.Timestamp(filters.end.last_day) + pd.Timedelta(days=1)
     return lo, max(hi, lo + pd.Timedelta(days=1))
+
+
+def _empty_window(layout: dict, filters: Filters, look: Look) -> go.Figure:
+    """A zoom window with no event in it: the empty chart, but with its date axis, so a pan or a
+    zoom out (wheel, drag, "All") still works from here."""
+    figure = empty(layout, look.theme)
+    lo, hi = filters.start.first_day, filters.end.last_day + dt.timedelta(days=1)
+    figure.layout.xaxis.update(visible=True, type="date", range=[str(lo), str(hi)])
+    figure.layout.annotations[0].text = f"No events between {filters.start} and {filters.end}: zoom out, or press All"
+    return figure
 
 
 def _density(marks: pd.DataFrame, window: tuple[pd.Timestamp, pd.Timestamp], look: Look) -> list[dict]:

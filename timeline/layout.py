@@ -176,8 +176,9 @@ def download_menu() -> html.Div:
             html.Ul(className="menu-list", children=[
                 item("PNG image (what is on screen)", ids.PNG, True),
                 item("SVG image (what is on screen)", ids.SVG, True),
-                html.Li(html.Button([html.Span("CSV of the filtered events", className="not-race"),
-                                     html.Span("CSV of the scoreboard", className="race-only")],
+                html.Li(html.Button([html.Span("CSV of the filtered events", className="not-race not-claims"),
+                                     html.Span("CSV of the scoreboard", className="race-only"),
+                                     html.Span("CSV of the fact-check", className="claims-only")],
                                     id=ids.CSV, className="menu-item")),
                 item("Copy link to this view", ids.COPY_LINK),
             ]),

@@ -174,7 +174,7 @@ def table_view(snapshot: Snapshot, filters: Filters, sort: dict) -> list:
     body = [
         html.Tr([
             html.Td(f"{r.date_label} – {r.end_label}" if r.end_label else r.date_label, className="nowrap"),
-            html.Td(html.Button(r.title, id={"type": OPEN_EVENT, "id": r.id}, className="link-button",
+            html.Td(html.Button(r.title, id={"type": OPEN_EVENT, "id": r.id, "at": "table"}, className="link-button",
                                 title="Show details")),
             html.Td(", ".join(names[c] for c in r.countries), **{"data-label": "Countries"}),
             html.Td(r.type_label, **{"data-label": "Type"}),
@@ -274,7 +274,8 @@ def claims_list(snapshot: Snapshot, filters: Filters) -> list:
             html.P(["The article: ", html.Q(r.claim.quote)], className="claim-quote") if r.claim.quote else None,
             html.P(["The record: ", r.claim.note], className="claim-note") if r.claim.note else None,
             html.P(className="claim-events", children=["Events: ", *_joined([
-                html.Button(f"{title} ({when})", id={"type": OPEN_EVENT, "id": event_id}, className="link-button")
+                html.Button(f"{title} ({when})", id={"type": OPEN_EVENT, "id": event_id, "at": r.claim.id},
+                            className="link-button")
                 for event_id, title, when in r.events
             ])]) if r.events else None,
         ]) for r in mine]  # fmt: skip
@@ -283,7 +284,8 @@ def claims_list(snapshot: Snapshot, filters: Filters) -> list:
             html.Ol(items, className="claims"),
         ]))  # fmt: skip
     if not sections:
-        sections = [html.P("No claims match these filters.", className="hint")]
+        none = "No claims match these filters." if filters.articles or filters.verdicts else "This dataset records no claims."
+        sections = [html.P(none, className="hint")]
     return [html.P(CLAIMS_HINT, className="race-hint"), claims_filters(dataset, filters), *sections]
 
 
@@ -295,7 +297,7 @@ def claims_filters(dataset: Dataset, filters: Filters) -> html.Nav:
         return html.Li(html.A(label, href=href, className="chip current" if current else "chip",
                               **({"aria-current": "true"} if current else {})))  # fmt: skip
 
-    articles = [link("Both articles", {"articles": ()}, not filters.articles)] + [
+    articles = [link("All articles", {"articles": ()}, not filters.articles)] + [
         link(a.title, {"articles": (key,)}, filters.articles == (key,)) for key, a in dataset.articles.items()
     ]
     verdicts = [link("Every verdict", {"verdicts": ()}, not filters.verdicts)] + [

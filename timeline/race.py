@@ -50,6 +50,7 @@ from .charts import (
 )
 from .frame import Filters
 from .models import Dataset, Event
+from .tables import csv_safe
 
 ANCHOR = "first-satellite"  # aligned time counts from each country's reach of this milestone
 REACHED = ("achieved", "partial")
@@ -568,7 +569,7 @@ SCORE_CSV_HEADER = (
 def scoreboard_csv(scores: list[Score], dataset: Dataset) -> str:
     """The scoreboard as CSV: one row per country; dates at their precision (``1957-10-04``, ``2030``)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\r\n")  # as the events CSV: RFC 4180
     writer.writerow(SCORE_CSV_HEADER)
 
     def reach(r: Reach | None) -> list[str]:
@@ -576,8 +577,9 @@ def scoreboard_csv(scores: list[Score], dataset: Dataset) -> str:
 
     for s in scores:
         years = "" if s.to_orbit is None else f"{s.to_orbit:.1f}"
-        writer.writerow([s.country, dataset.countries[s.country].name, len(s.reached), s.defined, len(s.firsts),
-                         *reach(s.first), *reach(s.latest), years, s.failures])  # fmt: skip
+        row = [s.country, dataset.countries[s.country].name, len(s.reached), s.defined, len(s.firsts),
+               *reach(s.first), *reach(s.latest), years, s.failures]  # fmt: skip
+        writer.writerow(csv_safe(v) for v in row)  # a name or label never runs as a spreadsheet formula
     return buffer.getvalue()
 
 

@@ -131,7 +131,9 @@ def next_url(trigger: Any, value: Any, search: str | None, values: Sequence, sna
     shown, _ = Filters.from_query(controls_query(*values), snapshot.dataset)
     if trigger in (None, URL):  # page load or history navigation
         return None if shown.replace(view=filters.view) == filters else Step(controls=control_values(filters))
-    new, new_event, controls = shown.replace(view=filters.view), event, None
+    # the panel's controls say everything but the view and the claims' article and verdict
+    new = shown.replace(view=filters.view, articles=filters.articles, verdicts=filters.verdicts)
+    new_event, controls = event, None
     if trigger == CHART_ZOOM:
         if filters.view != "timeline":
             return None  # the activity chart's axis is years; its zoom is its own
