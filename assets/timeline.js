@@ -116,7 +116,7 @@
       } else if (axis.type === "date") {
         range = [id.start + "-01-01", id.start + (id.years || 10) + "-01-01"];
       } else {
-        range = [id.start - 0.6, id.start + (id.years || 10) - 0.4];
+        range = [id.start - 0.5, id.start + (id.years || 10) - 0.5];  /* the activity bars of those years, whole */
       }
       window.Plotly.relayout(gd, range ? {"xaxis.range": range} : {"xaxis.autorange": true});
       return noUpdate();

@@ -158,11 +158,13 @@ def test_colours_come_from_the_registry_else_a_colour_blind_safe_palette(data):
 def test_activity_counts_events_per_year_or_decade_stacked_by_country(data):
     df, ds = data
     fig = figures.figure("activity", df, Filters(), ds)  # 1957..2030: more than 40 years -> decades
-    bars = {t.name: dict(zip(t.x, t.y)) for t in fig.data}
+    bars = {t.name: dict(zip(t.customdata, t.y)) for t in fig.data}
     assert bars == {
-        "Soviet Union": {1950: 1}, "Russia": {1990: 1},
-        "United States": {1950: 1, 1990: 1}, "China": {1970: 1, 2030: 1},
+        "Soviet Union": {"1950s": 1}, "Russia": {"1990s": 1},
+        "United States": {"1950s": 1, "1990s": 1}, "China": {"1970s": 1, "2030s": 1},
     }  # fmt: skip
+    china = next(t for t in fig.data if t.name == "China")
+    assert list(china.x) == [1974.5, 2034.5]  # a bar stands over the ten years it counts
     assert fig.layout.barmode == "stack"
     short = figures.figure("activity", df, Filters(end=PartialDate(1975)), ds)
     assert {t.name: dict(zip(t.x, t.y)) for t in short.data} == {
@@ -299,7 +301,9 @@ def test_activity_bins_adapt_to_the_span_and_stay_within_the_data(first, last, s
 def test_activity_draws_5_year_bins_only_where_there_is_data(tmp_path):
     ds = load_text(tmp_path, many_countries(1, per_country=lambda i: 40))  # 1960..1999
     fig = figures.figure("activity", frame.to_frame(ds), Filters(), ds)
-    assert list(fig.data[0].x) == [1960, 1965, 1970, 1975, 1980, 1985, 1990, 1995]
+    assert list(fig.data[0].customdata) == ["1960–1964", "1965–1969", "1970–1974", "1975–1979", "1980–1984",
+                                            "1985–1989", "1990–1994", "1995–1999"]  # fmt: skip
+    assert list(fig.data[0].x) == [1962, 1967, 1972, 1977, 1982, 1987, 1992, 1997]
     assert list(fig.data[0].y) == [5] * 8 and "per 5 years" in fig.layout.title.text
 
 

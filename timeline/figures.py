@@ -251,6 +251,7 @@ def activity(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look)
     years = marks["start"].dt.year
     size = activity_bin(int(years.min()), int(years.max()))
     marks = marks.assign(bin=years // size * size)
+    middle = (size - 1) / 2  # a bar stands over the years it counts: a quick range shows it whole
     unit = {1: "year", 5: "5 years", 10: "decade"}[size]
     layout["title"]["text"] = title(filters, f"{what} per {unit}", dataset)
     counts = marks.groupby(["lane_order", "lane", "lane_color", "bin"], sort=True).size()
@@ -258,7 +259,8 @@ def activity(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look)
     for (_, lane, color), per_bin in counts.groupby(level=[0, 1, 2], sort=True):
         bins = per_bin.index.get_level_values("bin").tolist()
         data.append({
-            "type": "bar", "name": text(lane), "x": bins, "y": per_bin.tolist(), "marker": {"color": color},
+            "type": "bar", "name": text(lane), "x": [b + middle for b in bins], "y": per_bin.tolist(),
+            "marker": {"color": color},
             "width": size * 0.8, "customdata": [bin_label(b, size) for b in bins],
             "hovertemplate": f"{text(lane)}<br>%{{customdata}}: %{{y}} {text(what)}<extra></extra>",
         })  # fmt: skip
@@ -266,8 +268,8 @@ def activity(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look)
     step = size * max(1, round((hi - lo) / size / 12))
     ticks = list(range(lo, hi + 1, step))
     layout["xaxis"].update(
-        tickvals=ticks, ticktext=[bin_label(t, size, short=True) for t in ticks],
-        range=[lo - size * 0.6, hi + size * 0.6],
+        tickvals=[t + middle for t in ticks], ticktext=[bin_label(t, size, short=True) for t in ticks],
+        range=[lo + middle - size * 0.6, hi + middle + size * 0.6],
     )  # fmt: skip
     layout["yaxis"].update(title={"text": what.capitalize()}, rangemode="tozero", tickformat="d", fixedrange=True)
     layout.update(barmode="stack", hovermode="closest", bargap=0.15)
@@ -383,7 +385,7 @@ def _density(marks: pd.DataFrame, window: tuple[pd.Timestamp, pd.Timestamp], loo
         top = max(1, int(counts.max()))
         kept = [(i, int(n)) for i, n in enumerate(counts.tolist()) if n]
         y, color = int(group["y"].iat[0]), group["lane_color"].iat[0]
-        spans = [f"{edges[i]:%Y-%m-%d} – {edges[i + 1] - pd.Timedelta(days=1):%Y-%m-%d}" for i, _ in kept]
+        spans = [_bin_span(edges[i], edges[i + 1]) for i, _ in kept]
         out.append({
             "type": "bar", "orientation": "v", "name": "density", "showlegend": False,
             "x": [(edges[i] + (edges[i + 1] - edges[i]) / 2).strftime("%Y-%m-%d %H:%M") for i, _ in kept],
@@ -396,6 +398,13 @@ def _density(marks: pd.DataFrame, window: tuple[pd.Timestamp, pd.Timestamp], loo
 
 
 SPAN_OFFSET = 0.2  # spans run as a thin band under the lane's line of markers, never over them
+
+
+def _bin_span(start: pd.Timestamp, stop: pd.Timestamp) -> str:
+    """A density bar's period in days (``1969-01-01 – 1969-01-05``), or its hours within one day."""
+    if stop - start >= pd.Timedelta(days=2):
+        return f"{start:%Y-%m-%d} – {stop - pd.Timedelta(days=1):%Y-%m-%d}"
+    return f"{start:%Y-%m-%d %H:%M} – {stop:%Y-%m-%d %H:%M} UTC"
 
 
 def _spans(spans: pd.DataFrame) -> list[dict]:
