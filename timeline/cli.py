@@ -16,7 +16,7 @@ import click
 
 from . import store
 from .models import STATUSES, DataFile
-from .problems import UsageProblem
+from .problems import UsageProblem, summarised
 
 FILES = click.argument("files", nargs=-1, type=click.Path(dir_okay=True, path_type=Path))
 
@@ -63,8 +63,8 @@ def validate(files: tuple[Path, ...], no_cache: bool) -> None:
     report = store.check(store.default_paths(files), use_cache=not no_cache)
     if not report.ok:
         raise DataProblems(report)
-    for problem in report.warnings:
-        click.echo(str(problem))
+    for line in summarised(report.warnings):  # 40,000 alike are counted, not printed
+        click.echo(line)
     names = ", ".join(str(p) for p in report.paths)
     n = report.counts
     click.echo(f"{names}: valid: {counted(n['events'], 'event')}, {counted(n['countries'], 'country', 'countries')}, "

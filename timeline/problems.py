@@ -12,6 +12,7 @@ for a form to show next to its input, and prints as ``FILE: message``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Literal, Mapping
 
@@ -93,3 +94,37 @@ def data_path(loc: tuple, data: Any, aliases: Mapping[str, str] | None = None) -
             continue  # a union branch such as 'str' or 'list[...]'
         path.append(part)
     return tuple(path), False
+
+
+PER_KIND = 5  # problems of one kind printed in full before the rest are counted
+
+
+def kind_of(problem: Problem) -> str:
+    """What a problem says, less where and about which value: ``events[].date: '' is in the future``."""
+    text = re.sub(r"\[\d+\]", "[]", problem.message)
+    return re.sub(r"'[^']*'|\d[\d,.\-]*", "''", text)
+
+
+def summarised(problems: Iterable[Problem], per_kind: int = PER_KIND) -> list[str]:
+    """Each problem as a line, but at most ``per_kind`` of one kind (``kind_of``); the rest of a kind
+    are counted in one line after its last shown one, so 40,000 alike never flood the terminal."""
+    shown: dict[str, int] = {}
+    rest: dict[str, list[Problem]] = {}
+    lines: list[tuple[str, str]] = []
+    for problem in problems:
+        kind = kind_of(problem)
+        shown[kind] = shown.get(kind, 0) + 1
+        if shown[kind] <= per_kind:
+            lines.append((kind, str(problem)))
+        else:
+            rest.setdefault(kind, []).append(problem)
+    out = []
+    for i, (kind, line) in enumerate(lines):
+        out.append(line)
+        last_of_kind = all(k != kind for k, _ in lines[i + 1 :])
+        if last_of_kind and kind in rest:
+            more = rest[kind]
+            severity = "warning" if more[0].warning else "problem"
+            out.append(f"... and {len(more):,} more {severity}{'s' * (len(more) != 1)} like the one above "
+                       f"({more[0].path}:{more[0].line} to {more[-1].path}:{more[-1].line})")  # fmt: skip
+    return out
