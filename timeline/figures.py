@@ -190,7 +190,7 @@ def timeline(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look)
     lanes = _lane_names(marks)
     dense = dense_lanes(marks, look)
     what = f"{len(rows):,} {counted(rows, dataset, len(rows))}{others_note(marks)}"
-    what += " · busy lanes show how many events, zoom in for each" if dense else ""
+    what += (" · busy lanes: counts" if look.narrow else " · busy lanes show how many events, zoom in for each") if dense else ""
     layout = base_layout(filters, look, what, dataset)
     layout["height"] = 320
     if marks.empty:
@@ -330,8 +330,11 @@ PLOT_MARGIN_PX = 230  # lane labels and margins: the plot is the chart's width l
 DENSITY_LABEL = "Bars: events per period where a lane is too busy to show each one"
 
 
+PLOT_MARGIN_NARROW_PX = 70  # on a phone the lanes are labelled with codes
+
+
 def plot_width(look: Look) -> int:
-    return max(200, (look.width or 1100) - PLOT_MARGIN_PX)
+    return max(200, (look.width or 1100) - (PLOT_MARGIN_NARROW_PX if look.narrow else PLOT_MARGIN_PX))
 
 
 def dense_lanes(marks: pd.DataFrame, look: Look) -> set[str]:
