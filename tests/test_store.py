@@ -9,6 +9,7 @@ import pytest
 from timeline import store
 from timeline.problems import Problem
 
+from .conftest import EVENTS
 from .fixtures import GOOD
 
 EVENT = "  - {{id: {id}, title: {title}, date: {date}, countries: [{country}], type: satellite, " \
@@ -126,3 +127,43 @@ def test_default_paths_are_the_given_files_else_the_local_file_else_the_bundled_
     assert store.default_paths() == [store.bundled_path()]
     (tmp_path / "events.yaml").write_text(GOOD)
     assert store.default_paths() == [Path("events.yaml")]
+
+
+def test_an_events_field_is_placed_from_its_own_lines_exactly_where_the_careful_read_places_it():
+    from timeline.yamlsource import fast_split, parse
+
+    text = EVENTS.read_text(encoding="utf-8")
+    split = fast_split(text)
+    assert split is not None and split.count == len(split.starts) > 250
+    light = store._File("events.yaml", text, None, [], {}, split=split)
+    careful = parse(text).positions
+    fields = ("id", "title", "date", "end", "countries", "type", "status", "first", "milestone", "description",
+              "sources", "mentioned_in", "tags")  # fmt: skip
+    checked = 0
+    for i in range(split.count):
+        for name in fields:
+            path = ("events", i, name)
+            if path not in careful.values:
+                continue
+            for key in (False, True):
+                assert light._event_field(path, key) == careful.locate(path, key=key), (path, key)
+            checked += 1
+    assert checked > 2500 and light.known_positions is None  # found without reading the file carefully
+
+
+def test_warnings_about_many_events_are_placed_without_a_careful_read(tmp_path, monkeypatch):
+    from timeline import yamlsource
+
+    lines = ["countries:\n  US: {name: United States}\ntypes:\n  launch: {label: Launch}\nevents:\n"]
+    for i in range(50):
+        lines.append(f"  - id: p{i}\n    title: P{i}\n    date: 1990-01-{1 + i % 28:02d}\n    countries: [US]\n"
+                     f"    type: launch\n    status: planned\n    description: D.\n"
+                     f"    sources: [{{url: 'https://e.org/{i}', title: S}}]\n")  # fmt: skip
+    path = tmp_path / "planned.yaml"
+    path.write_text("".join(lines), encoding="utf-8")
+    careful_reads = []
+    real = yamlsource.parse
+    monkeypatch.setattr(store, "parse", lambda text: careful_reads.append(1) or real(text))
+    report = store.load([path])
+    assert report.ok and len(report.warnings) == 50 and careful_reads == []
+    assert [(w.line, w.col) for w in report.warnings[:2]] == [(8, 11), (16, 11)]

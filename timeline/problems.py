@@ -99,20 +99,20 @@ def data_path(loc: tuple, data: Any, aliases: Mapping[str, str] | None = None) -
 PER_KIND = 5  # problems of one kind printed in full before the rest are counted
 
 
-def kind_of(problem: Problem) -> str:
+def problem_kind(problem: Problem) -> str:
     """What a problem says, less where and about which value: ``events[].date: '' is in the future``."""
     text = re.sub(r"\[\d+\]", "[]", problem.message)
     return re.sub(r"'[^']*'|\d[\d,.\-]*", "''", text)
 
 
 def summarised(problems: Iterable[Problem], per_kind: int = PER_KIND) -> list[str]:
-    """Each problem as a line, but at most ``per_kind`` of one kind (``kind_of``); the rest of a kind
+    """Each problem as a line, but at most ``per_kind`` of one kind (``problem_kind``); the rest of a kind
     are counted in one line after its last shown one, so 40,000 alike never flood the terminal."""
     shown: dict[str, int] = {}
     rest: dict[str, list[Problem]] = {}
     lines: list[tuple[str, str]] = []
     for problem in problems:
-        kind = kind_of(problem)
+        kind = problem_kind(problem)
         shown[kind] = shown.get(kind, 0) + 1
         if shown[kind] <= per_kind:
             lines.append((kind, str(problem)))

@@ -8,11 +8,14 @@ launch list may lean on the curated file's registries.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import dataclasses
 import gc
 import hashlib
 import os
+import re
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
@@ -22,7 +25,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from . import cache, dates, models
 from .models import Claim, DataFile, Dataset, Event
 from .problems import Problem, Severity, data_path, dotted
-from .yamlsource import NotFast, Positions, fast_load, fast_split, parse
+from .yamlsource import NotFast, Positions, Split, fast_load, fast_split, parse
 
 REGISTRIES = ("countries", "types", "articles", "milestones")
 
@@ -114,6 +117,46 @@ class _File:
     registries: dict[str, dict[str, Any]]
     known_positions: Positions | None = None
     claims: list[tuple[int, Claim]] = dataclasses.field(default_factory=list)  # (index in the file, claim)
+    split: Split | None = None  # where each event starts, when the file was read the fast way
+    _lines: array | None = None
+
+    def locate(self, path: tuple, *, key: bool = False) -> tuple[int, int, tuple]:
+        """``Positions.locate``, but a field of one event of a file read the fast way is found in
+        that event's own lines: a warning about one event never costs a careful read of all."""
+        found = self._event_field(path, key) if self.known_positions is None and self.split else None
+        return found or self.positions.locate(path, key=key)
+
+    def _event_field(self, path: tuple, key: bool) -> tuple[int, int, tuple] | None:
+        if len(path) != 3 or path[0] != "events" or not isinstance(path[1], int) or not isinstance(path[2], str):
+            return None
+        starts, text = self.split.starts, self.text
+        if not 0 <= path[1] < len(starts):
+            return None
+        begin = starts[path[1]]
+        end = starts[path[1] + 1] if path[1] + 1 < len(starts) else self.split.stop
+        dash = re.compile(r"([ \t]*)-[ \t]+").match(text, begin)  # "  - id: ..." : keys start after it
+        if dash is None or text[dash.end()] in "{[\n#":
+            return None
+        column = dash.end() - begin
+        field = re.escape(path[2])
+        pattern = re.compile(rf"^(?:{re.escape(text[begin:dash.end()])}|[ ]{{{column}}})({field}):[ \t]*", re.M)
+        match = pattern.search(text, begin, end)
+        if match is None:
+            return None
+        if key:
+            return self._line(match.start()), match.start(1) - match.start() + 1, path
+        value = re.compile(r"[ \t]*(?:#[^\n]*)?\n").match(text, match.end())  # nothing after the colon: a block
+        if value is None:
+            return self._line(match.start()), match.end() - match.start() + 1, path
+        below = re.compile(r"^([ \t]*)(?=[^\s#])", re.M).search(text, value.end(), end)
+        if below is None:
+            return None
+        return self._line(below.start()), below.end() - below.start() + 1, path
+
+    def _line(self, offset: int) -> int:
+        if self._lines is None:
+            self._lines = array("q", (m.start() for m in re.finditer("\n", self.text)))
+        return bisect.bisect_left(self._lines, offset) + 1
 
     @property
     def positions(self) -> Positions:
@@ -200,11 +243,11 @@ def _line_col(raw: bytes, offset: int) -> tuple[int, int]:
 
 
 def _parse_file(label: str, text: str) -> tuple[_File | None, list[Problem]]:
-    model = _fast_model(text)
+    model, split = _fast_model(text)
     if model is not None:
         registries = {name: getattr(model, name) for name in REGISTRIES}
         return _File(label, text, model, list(enumerate(model.events)), registries,
-                     claims=list(enumerate(model.claims))), []  # fmt: skip
+                     claims=list(enumerate(model.claims)), split=split), []  # fmt: skip
     parsed = parse(text)
     problems = [dataclasses.replace(p, path=label) for p in parsed.problems]
     if parsed.data is None and not parsed.problems:
@@ -231,7 +274,7 @@ def _parse_file(label: str, text: str) -> tuple[_File | None, list[Problem]]:
 _EVENTS = TypeAdapter(list[Event])
 
 
-def _fast_model(text: str) -> DataFile | None:
+def _fast_model(text: str) -> tuple[DataFile | None, Split | None]:
     """The file's model when it reads the fast way and is valid; ``None`` sends it the careful way,
     which finds and places every problem.
 
@@ -242,14 +285,14 @@ def _fast_model(text: str) -> DataFile | None:
     try:
         if split is None:
             data = fast_load(text)
-            return None if data is None else DataFile.model_validate(data)
+            return (None if data is None else DataFile.model_validate(data)), None
         head = DataFile.model_validate({**split.head, "events": []})
         events: list[Event] = []
         for chunk in split.chunks():
             events.extend(_EVENTS.validate_python(chunk))
-        return head.model_copy(update={"events": events})
+        return head.model_copy(update={"events": events}), split
     except (ValidationError, NotFast):
-        return None
+        return None, None
 
 
 def _salvage(data: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], list[tuple[int, Event]]]:
@@ -330,7 +373,7 @@ def _merge(files: list[_File]) -> tuple[Dataset | None, list[Problem], list[Prob
 
     def located(loc: tuple, message: str, severity: Severity = "error") -> Problem:
         f, local = place(loc)
-        line, col, _ = f.positions.locate(local)
+        line, col, _ = f.locate(local)
         return Problem(f.label, line, col, message, severity)
 
     errors: list[Problem] = []

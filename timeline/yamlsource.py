@@ -336,6 +336,8 @@ class Split:
     size: int  # events per chunk
     _text: str = field(repr=False)
     _cuts: tuple[int, ...] = field(repr=False)  # where each chunk starts, and the list's end
+    starts: tuple[int, ...] = field(default=(), repr=False)  # where each event's "-" is
+    stop: int = 0  # where the list ends
 
     def chunks(self) -> Iterator[list[Any]]:
         """The events, a chunk of plain data at a time; raises ``NotFast`` if a chunk misreads."""
@@ -375,4 +377,4 @@ def fast_split(text: str) -> Split | None:
     if head is None or head.get("events") != []:
         return None
     del head["events"]
-    return Split(head, len(starts), CHUNK, text, (*starts[::CHUNK], stop))
+    return Split(head, len(starts), CHUNK, text, (*starts[::CHUNK], stop), tuple(starts), stop)
