@@ -129,10 +129,10 @@ def next_url(trigger: Any, value: Any, search: str | None, values: Sequence, sna
     """
     filters, event, _ = read_url(search, snapshot)
     shown, _ = Filters.from_query(controls_query(*values), snapshot.dataset)
-    if trigger in (None, URL):  # page load or history navigation
-        return None if shown.replace(view=filters.view) == filters else Step(controls=control_values(filters))
     # the panel's controls say everything but the view and the claims' article and verdict
     new = shown.replace(view=filters.view, articles=filters.articles, verdicts=filters.verdicts)
+    if trigger in (None, URL):  # page load or history navigation
+        return None if new == filters else Step(controls=control_values(filters))
     new_event, controls = event, None
     if trigger == CHART_ZOOM:
         if filters.view != "timeline":
