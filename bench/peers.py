@@ -59,16 +59,20 @@ PAGES = {"vis-timeline": "vis.html", "TimelineJS": "timelinejs.html"}
 APP_DRAWN = """
 (function () {
   if (location.port !== "%(port)s") return;
+  let first = false;
+  const later = (f) => requestAnimationFrame(() => requestAnimationFrame(f));
   function check() {
     const gd = document.querySelector("#timeline .js-plotly-plot");
-    if (gd && gd._fullData && gd.data && !document.querySelector('[data-dash-is-loading="true"]')) {
+    if (gd && gd._fullData && gd.data) {
       let n = 0;
       for (const t of gd.data) { n += t.customdata ? t.customdata.length : 0; }
-      if (n > 0 && gd.querySelector(".scatterlayer .trace, .barlayer .trace, .gl-container canvas")) {
-        requestAnimationFrame(function () { requestAnimationFrame(function () {
-          window.__benchItems = n;
-          window.__benchDrawn = performance.now();
-        }); });
+      const drawn = n > 0 && gd.querySelector(".scatterlayer .trace, .barlayer .trace, .gl-container canvas");
+      if (drawn && !first) {  // the chart shows the server's figure
+        first = true;
+        later(() => { window.__benchItems = n; window.__benchDrawn = performance.now(); });
+      }
+      if (drawn && !document.querySelector('[data-dash-is-loading="true"]')) {  // and no callback is pending
+        later(() => { window.__benchSettled = performance.now(); });
         return;
       }
     }
@@ -91,8 +95,15 @@ function check() {
   const range = gd.layout.xaxis && gd.layout.xaxis.range;
   if (gd.data !== before && /[?&]from=/.test(location.search) && range && near(range[0], start) && near(range[1], end)
       && !document.querySelector('[data-dash-is-loading="true"]')) {
-    requestAnimationFrame(() => done({server: performance.now() - t0, client: client, range: range,
-                                      search: location.search}));
+    requestAnimationFrame(() => {
+      const end = performance.now();
+      // the callbacks the zoom set off: how many, and when the last answer had arrived
+      const calls = performance.getEntriesByType("resource").filter(
+        (e) => e.name.includes("/_dash-update-component") && e.startTime >= t0);
+      done({server: end - t0, client: client, range: range, search: location.search, calls: calls.length,
+            answered: calls.length ? Math.max(...calls.map((e) => e.responseEnd)) - t0 : null,
+            longest: calls.length ? Math.max(...calls.map((e) => e.duration)) : null});
+    });
     return;
   }
   if (performance.now() - t0 > 120000) { done({server: null, client: client, range: range, search: location.search}); return; }
@@ -140,8 +151,8 @@ def tl_date(date) -> dict:
     return out
 
 
-def write_peer_data(path: Path, name: str) -> int:
-    """The events of ``path`` as each peer's JSON in bench/peers/data/; the number of events."""
+def write_peer_data(path: Path, name: str):
+    """The events of ``path`` as each peer's JSON in bench/peers/data/; the dataset."""
     loaded = store.load([path])
     if not loaded.ok:
         raise SystemExit(f"{path}: not valid: {loaded.errors[:3]}")
@@ -166,11 +177,14 @@ def write_peer_data(path: Path, name: str) -> int:
     out.mkdir(exist_ok=True)
     (out / f"{name}.vis.json").write_text(json.dumps({"items": items, "groups": groups}))
     (out / f"{name}.tljs.json").write_text(json.dumps({"events": tl_events}))
-    return len(dataset.events)
+    return dataset
 
 
-def drawn_ms(driver, url: str, timeout: float) -> tuple[float | None, int | None]:
-    """Navigate to ``url``; ms from navigation start until the page says it has drawn (None: timed out)."""
+def drawn_ms(driver, url: str, timeout: float, settled: bool = False) -> tuple[float | None, int | None]:
+    """Navigate to ``url``; ms from navigation start until the page says it has drawn (None: timed out).
+
+    ``settled`` (this app): also wait until no callback is pending; the time is read afterwards
+    from ``window.__benchDrawn``, and ``window.__benchSettled`` holds the settled time."""
     from selenium.common.exceptions import TimeoutException, WebDriverException
 
     driver.get("about:blank")
@@ -178,10 +192,11 @@ def drawn_ms(driver, url: str, timeout: float) -> tuple[float | None, int | None
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            found = driver.execute_script("return [window.__benchDrawn || null, window.__benchItems || null];")
+            found = driver.execute_script("return [window.__benchDrawn || null, window.__benchItems || null,"
+                                          " window.__benchSettled || null];")
         except (TimeoutException, WebDriverException):  # the page is busy drawing: ask again
             continue
-        if found[0] is not None:
+        if found[0] is not None and (found[2] is not None or not settled):
             return found[0], found[1]
         time.sleep(0.02)
     return None, None
@@ -209,11 +224,11 @@ def median(samples: list) -> float | None:
 
 
 def measure(size: str, path: Path, driver, repeat: int, timeout: float, filters: int,
-            warm: bool = False, shots: Path | None = None) -> dict:
+            warm: bool = False, shots: Path | None = None, skip: tuple[str, ...] = ()) -> dict:
     name = f"events-{size}"
-    events = write_peer_data(path, name)
-    loaded = store.load([path])
-    codes = sorted({c for e in loaded.dataset.events for c in e.countries})
+    dataset = write_peer_data(path, name)
+    events = len(dataset.events)
+    codes = sorted({c for e in dataset.events for c in e.countries})
     result: dict = {"size": size, "events": events, "draw": {k: [] for k in ("app", *PAGES)},
                     "items": {}, "zoom": {"app": [], "app_client": [], "vis-timeline": []}, "zoom_range": None}  # fmt: skip
     base = static_server()
@@ -222,18 +237,21 @@ def measure(size: str, path: Path, driver, repeat: int, timeout: float, filters:
                                       {"source": APP_DRAWN % {"port": running.url.rsplit(":", 1)[1]}})  # fmt: skip
         try:
             pages = {"app": running.url + "/", **{k: f"{base}/{v}?data={name}" for k, v in PAGES.items()}}
-            gave_up: set[str] = set()
-            order = list(pages)
+            gave_up: set[str] = set(skip)
+            order = [who for who in pages if who not in skip]
             if warm:  # the first size: load each page once unmeasured, so every page's scripts are cached
                 for who in order:
                     print(f"{size:>8}: {who} warm-up", flush=True)
-                    drawn_ms(driver, pages[who], timeout)
+                    drawn_ms(driver, pages[who], timeout, settled=who == "app")
             for run in range(repeat):
                 for who in order[run % len(order):] + order[: run % len(order)]:  # alternate who goes first
                     if who in gave_up:
                         continue
                     print(f"{size:>8}: {who} draw {run + 1}", flush=True)
-                    ms, items = drawn_ms(driver, pages[who], timeout)
+                    ms, items = drawn_ms(driver, pages[who], timeout, settled=who == "app")
+                    print(f"{size:>8}: {who} drawn in {fmt_ms(ms, timeout)}, {items} marks", flush=True)
+                    if who == "app" and ms is not None:
+                        result.setdefault("settled", []).append(driver.execute_script("return window.__benchSettled;"))
                     result["draw"][who].append(ms)
                     result["items"][who] = items
                     if ms is None:
@@ -245,7 +263,9 @@ def measure(size: str, path: Path, driver, repeat: int, timeout: float, filters:
                         zoom = app_zoom(driver)
                         result["zoom"]["app"].append(zoom["server"])
                         result["zoom"]["app_client"].append(zoom["client"])
-                        result["zoom_range"] = [zoom["range"], zoom["search"]]
+                        result["zoom"].setdefault("app_answered", []).append(zoom["answered"])
+                        result["zoom"].setdefault("app_longest_call", []).append(zoom["longest"])
+                        result["zoom_range"] = [zoom["range"], zoom["search"], f"{zoom['calls']} callbacks"]
                     elif who == "vis-timeline":
                         result["zoom"]["vis-timeline"].append(vis_zoom(driver))
             driver.get("about:blank")
@@ -265,21 +285,22 @@ def fmt_ms(value: float | None, timeout: float | None = None) -> str:
 
 def table(results: list[dict], timeout: float) -> str:
     lines = [
-        "| events | this app, first draw | vis-timeline | TimelineJS | app / vis | app vs curated "
+        "| events | this app, first draw | settled | vis-timeline | TimelineJS | app / vis | app vs curated "
         "| zoom to 10 years: app (server redraw) | app (plotly's own zoom) | vis-timeline "
         "| filter change, server: median / p95 |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     curated = next((r for r in results if r["size"] == "curated"), None)
     base = median(curated["draw"]["app"]) if curated else None
     for r in results:
         app, vis, tljs = (median(r["draw"][k]) for k in ("app", "vis-timeline", "TimelineJS"))
+        shown = {k: fmt_ms(median(r["draw"][k]), timeout) if r["draw"][k] else "not run" for k in r["draw"]}
         ratio = f"{app / vis:.2f}x" if app and vis else "—"
         vs = f"{app / base:.2f}x" if app and base else "—"
         filt = r.get("filter")
         label = f"curated ({r['events']:,})" if r["size"] == "curated" else f"{r['events']:,}"
         lines.append(
-            f"| {label} | {fmt_ms(app, timeout)} | {fmt_ms(vis, timeout)} | {fmt_ms(tljs, timeout)} | {ratio} | {vs} | "
+            f"| {label} | {fmt_ms(app, timeout)} | {fmt_ms(median(r.get('settled', [])))} | {shown['vis-timeline']} | {shown['TimelineJS']} | {ratio} | {vs} | "
             f"{fmt_ms(median(r['zoom']['app']))} | {fmt_ms(median(r['zoom']['app_client']))} | "
             f"{fmt_ms(median(r['zoom']['vis-timeline']))} | "
             + (f"{statistics.median(filt):.0f} / {p95(filt):.0f} ms |" if filt else "— |")
@@ -296,6 +317,9 @@ def main() -> None:
     parser.add_argument("--filters", type=int, default=15, help="filter changes timed per size (0: none)")
     parser.add_argument("--data", type=Path, help="a folder of synthetic files events-N.yaml to reuse")
     parser.add_argument("--json", type=Path, help="write the raw samples here")
+    parser.add_argument("--timelinejs-max", type=int, default=10_000,
+                        help="skip TimelineJS above this many events (at 100,000 its page grew past 11 GB "
+                             "without drawing in four minutes)")
     parser.add_argument("--screenshots", type=Path, help="save each page's first draw here, to check by eye")
     args = parser.parse_args()
     ensure_peers()
@@ -316,8 +340,11 @@ def main() -> None:
             if args.screenshots:
                 args.screenshots.mkdir(parents=True, exist_ok=True)
             results.append(measure(size, path, driver, args.repeat, args.timeout, args.filters,
-                                   warm=not results, shots=args.screenshots))
+                                   warm=not results, shots=args.screenshots,
+                                   skip=("TimelineJS",) if size != "curated" and int(size) > args.timelinejs_max else ()))
             print(table(results, args.timeout), flush=True)
+            if args.json:
+                args.json.write_text(json.dumps(results, indent=1))
     finally:
         driver.quit()
         shutil.rmtree(work, ignore_errors=True)
@@ -326,7 +353,9 @@ def main() -> None:
     print()
     print(table(results, args.timeout))
     for r in results:
-        print(f"{r['size']}: marks drawn {r['items']}; app zoom ended at {r['zoom_range']}")
+        print(f"{r['size']}: marks drawn {r['items']}; app zoom ended at {r['zoom_range']}; "
+              f"its last callback answered after {fmt_ms(median(r['zoom'].get('app_answered', [])))}, "
+              f"the longest took {fmt_ms(median(r['zoom'].get('app_longest_call', [])))}")
 
 
 if __name__ == "__main__":
