@@ -12,7 +12,9 @@ made from it), on the same events:
    later. Peers: a static page in ``bench/peers/`` (served from a loopback HTTP server, the
    libraries from ``bench/peers/node_modules``) that fetches the same events as JSON and draws them;
    vis-timeline until its first ``changed`` event, TimelineJS until its ``loaded`` event, each two
-   animation frames later. Runs alternate between the three pages; medians.
+   animation frames later. Runs alternate between the three pages; medians. Every page is loaded
+   unmeasured first (this app twice at each size: its server is a new origin at each size, and
+   Chromium keeps a script's compiled code per origin, from its second load on).
 2. **zoom to a 10-year window** (1965-1975) on the drawn page. This app: ``Plotly.relayout`` of the
    x axis until the server's redrawn figure is on screen (the URL holds the window, the chart's data
    was replaced and its x range is the window; one animation frame later); also when plotly's own
