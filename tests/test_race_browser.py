@@ -44,6 +44,27 @@ def points(dash_duo) -> dict:
     return dash_duo.driver.execute_script(POINTS_JS) or {}
 
 
+def click_race_point(dash_duo, trace_test: str, event_id: str) -> None:
+    """Click the race chart's point of ``event_id`` in the first trace ``trace_test`` (a JS
+    predicate) picks, as a mouse does: scrolled into view, then a real pointer click."""
+    x, y = dash_duo.driver.execute_script(
+        f"""
+        const gd = document.querySelector('#race .js-plotly-plot');
+        const t = gd.data.find({trace_test});
+        const j = t.customdata.indexOf('{event_id}');
+        const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+        const at = () => {{ const box = gd.getBoundingClientRect();
+          return [box.left + xa._offset + xa.d2p(t.x[j]), box.top + ya._offset + ya.d2p(t.y[j])]; }};
+        window.scrollBy(at()[0] - innerWidth / 2, at()[1] - innerHeight / 2);  // the point in view
+        return at();
+        """
+    )
+    actions = ActionChains(dash_duo.driver)
+    actions.w3c_actions.pointer_action.move_to_location(int(x), int(y))
+    actions.w3c_actions.pointer_action.click()
+    actions.perform()
+
+
 @pytest.fixture
 def served(dash_duo, tmp_path):
     dash_duo.start_server(create_app([write_fixture(tmp_path)], poll_ms=300))
@@ -114,22 +135,7 @@ def test_align_start_moves_the_points_to_years_since_each_first_satellite(dash_d
 def test_a_click_in_the_matrix_or_on_a_point_opens_the_events_details(dash_duo, served):
     served("?view=race&country=SU,US&align=start")
     wait_points(dash_duo, shown("SU", "US"))
-    x, y = dash_duo.driver.execute_script(
-        """
-        const gd = document.querySelector('#race .js-plotly-plot');
-        const t = gd.data.find(t => t.legendgroup && t.customdata.includes('skylab'));
-        const j = t.customdata.indexOf('skylab');
-        const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
-        const at = () => { const box = gd.getBoundingClientRect();
-          return [box.left + xa._offset + xa.d2p(t.x[j]), box.top + ya._offset + ya.d2p(t.y[j])]; };
-        window.scrollBy(at()[0] - innerWidth / 2, at()[1] - innerHeight / 2);  // the point in view
-        return at();
-        """
-    )
-    actions = ActionChains(dash_duo.driver)
-    actions.w3c_actions.pointer_action.move_to_location(int(x), int(y))
-    actions.w3c_actions.pointer_action.click()
-    actions.perform()
+    click_race_point(dash_duo, "t => t.legendgroup && t.customdata.includes('skylab')", "skylab")
     until(lambda: query(dash_duo).get("event") == "skylab", message="event=skylab in the URL")
     until(lambda: dash_duo.find_element("#details h2").text == "Skylab", message="Skylab's details from the chart")
     dash_duo.find_element("#details-close").click()  # on a narrow window the panel covers the matrix
@@ -188,22 +194,7 @@ def test_the_count_chart_steps_up_once_per_milestone_reached_and_a_click_opens_t
         "SU": 4, "US": 3, "CN": 2}  # fmt: skip
     assert steps["China (planned)"] == {"ids": ["tiangong-1", "cn-crew-plan"], "y": [2, 3], "dash": "dash"}
     assert dash_duo.find_element("#race-chart input[value='count']").is_selected()
-    x, y = dash_duo.driver.execute_script(
-        """
-        const gd = document.querySelector('#race .js-plotly-plot');
-        const t = gd.data.find(t => t.name === 'United States');
-        const j = t.customdata.indexOf('pioneer-4');
-        const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
-        const at = () => { const box = gd.getBoundingClientRect();
-          return [box.left + xa._offset + xa.d2p(t.x[j]), box.top + ya._offset + ya.d2p(t.y[j])]; };
-        window.scrollBy(at()[0] - innerWidth / 2, at()[1] - innerHeight / 2);  // the point in view
-        return at();
-        """
-    )
-    actions = ActionChains(dash_duo.driver)
-    actions.w3c_actions.pointer_action.move_to_location(int(x), int(y))
-    actions.w3c_actions.pointer_action.click()
-    actions.perform()
+    click_race_point(dash_duo, "t => t.name === 'United States'", "pioneer-4")
     until(lambda: query(dash_duo).get("event") == "pioneer-4", message="event=pioneer-4 in the URL")
     until(lambda: dash_duo.find_element("#details h2").text == "Pioneer 4", message="Pioneer 4's details")
     assert query(dash_duo) == {"view": "race", "chart": "count", "country": "SU,US,CN", "event": "pioneer-4"}

@@ -103,22 +103,28 @@ def test_a_title_starting_with_a_tab_or_return_is_defused(fixture_dataset):
     assert sorted(v for v in found.values() if v.startswith("'")) == ["'\t=cmd", "'\r@cmd"]
 
 
-def test_the_apps_csv_download_defuses_formula_titles(tmp_path):
+def csv_download(app, search: str) -> dict:
+    """What the Download menu's CSV item sends for the page at ``search`` (the real callback, posted)."""
     from timeline import ids
-    from timeline.app import create_app
 
-    client = create_app([formula_events(tmp_path)]).server.test_client()
+    client = app.server.test_client()
     deps = client.get("/_dash-dependencies").get_json()
     spec = next(d for d in deps if d["inputs"] == [{"id": ids.CSV, "property": "n_clicks"}])
     body = {
         "output": spec["output"], "outputs": {"id": ids.CSV_FILE, "property": "data"},
         "inputs": [{"id": ids.CSV, "property": "n_clicks", "value": 1}],
-        "state": [{"id": ids.URL, "property": "search", "value": ""}],
+        "state": [{"id": ids.URL, "property": "search", "value": search}],
         "changedPropIds": [f"{ids.CSV}.n_clicks"],
     }  # fmt: skip
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code == 200, response.get_data(as_text=True)
-    download = response.get_json()["response"][ids.CSV_FILE]["data"]
+    return response.get_json()["response"][ids.CSV_FILE]["data"]
+
+
+def test_the_apps_csv_download_defuses_formula_titles(tmp_path):
+    from timeline.app import create_app
+
+    download = csv_download(create_app([formula_events(tmp_path)]), "")
     assert download["type"] == "text/csv"
     assert titles(download["content"]) == {"sputnik-1": "Sputnik 1", **{f"f-{n}": "'" + t for n, t in enumerate(FORMULAS)}}
 
@@ -154,23 +160,13 @@ def test_the_race_scoreboard_csv_defuses_formula_names(tmp_path):
 
 
 def test_the_claims_views_download_is_the_fact_check_table(tmp_path):
-    from timeline import ids
     from timeline.app import create_app
 
     from .fixtures import CLAIMS_FIXTURE
 
     path = tmp_path / "events.yaml"
     path.write_text(CLAIMS_FIXTURE, encoding="utf-8")
-    client = create_app([path]).server.test_client()
-    deps = client.get("/_dash-dependencies").get_json()
-    spec = next(d for d in deps if d["inputs"] == [{"id": ids.CSV, "property": "n_clicks"}])
-    body = {
-        "output": spec["output"], "outputs": {"id": ids.CSV_FILE, "property": "data"},
-        "inputs": [{"id": ids.CSV, "property": "n_clicks", "value": 1}],
-        "state": [{"id": ids.URL, "property": "search", "value": "?view=claims&article=red"}],
-        "changedPropIds": [f"{ids.CSV}.n_clicks"],
-    }  # fmt: skip
-    download = client.post("/_dash-update-component", json=body).get_json()["response"][ids.CSV_FILE]["data"]
+    download = csv_download(create_app([path]), "?view=claims&article=red")
     assert download["filename"] == "claims_red_fact-check.csv"
     rows = list(csv.DictReader(io.StringIO(download["content"], newline="")))
     assert [r["verdict"] for r in rows] == ["Supported", "Contradicted"]
