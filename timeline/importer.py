@@ -208,7 +208,8 @@ def _where(err: dict, data: Any) -> tuple[tuple, str, bool]:
         return path[:-1], f"missing required field {path[-1]!r}", False
     if err["type"] == "extra_forbidden":
         return path, f"unknown field {path[-1]!r}", True
-    return path, str(err["msg"]).removeprefix("Value error, "), at_key
+    message = str(err["msg"]).removeprefix("Value error, ")
+    return path, f"key {path[-1]!r}: {message}" if at_key else message, at_key
 
 
 # --- the CSV file -------------------------------------------------------------------------------
