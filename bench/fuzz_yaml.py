@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 with atheris.instrument_imports():
     from timeline import store, yamlsource  # noqa: F401  (instrumented: coverage guides the fuzzer)
 
-from tests.test_figures import FIXTURE  # noqa: E402
+from tests.fixtures import FIXTURE  # noqa: E402
 from tests.test_fuzz import assert_clean  # noqa: E402
 
 WORK = Path(tempfile.mkdtemp(prefix="timeline-fuzz-"))

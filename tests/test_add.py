@@ -458,3 +458,31 @@ def test_check_field_speaks_as_validate_does_not_as_pydantic(events, name, value
     with pytest.raises(ValueError) as caught:
         edit.check_field(name, value, dataset)
     assert str(caught.value) == message
+
+
+def test_registry_entries_are_planned_once_for_adds_and_imports():
+    layout = edit.Layout(FIXTURE, "events.yaml")
+    edits, problems = edit.plan_registries(layout, {
+        "countries": {"SU": {"name": "Soviet Union"}, "CN": {"name": "China"}},
+        "types": {"satellite": {"label": "Satellite"}, "probe": {"label": "Probe", "symbol": "diamond"}},
+    })  # fmt: skip
+    assert problems == []  # what the file has already, as wanted, is neither added nor a problem
+    assert [e.lines for e in edits] == [("  CN: {name: China}",), ("  probe: {label: Probe, symbol: diamond}",)]
+    assert [e.fields for e in edits] == [("new_countries",), ("new_types",)]
+
+
+def test_a_registry_entry_the_file_has_under_another_name_is_a_problem_for_its_field():
+    layout = edit.Layout(FIXTURE, "events.yaml")
+    edits, problems = edit.plan_registries(layout, {"countries": {"SU": {"name": "USSR"}, "NO": {"name": "Norge"}}})
+    assert edits == []
+    assert [(p.field, p.message) for p in problems] == [
+        ("new_countries", "new_countries: SU is already in the countries registry, as 'Soviet Union'"),
+        ("new_countries", "new_countries: NO is already in the countries registry, as 'Norway'"),
+    ]
+
+
+def test_adding_a_country_the_file_names_otherwise_is_refused(runner, events):
+    result = add(runner, events, *EXPLORER, "--new-country", 'US="USA"')
+    assert result.exit_code == 1
+    assert f"{events}: new_countries: US is already in the countries registry, as 'United States'" in result.output
+    assert events.read_text() == FIXTURE

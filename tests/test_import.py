@@ -180,6 +180,8 @@ def test_a_column_the_csv_lacks_is_located_in_the_mapping(runner, files):
      "15:9: fields.type: give one of: value; column and values; rules"),
     (('title: "{Mission} ({Rocket})"', 'title: "{Mission.upper} ({Rocket})"'),
      "4:10: fields.title: bad template '{Mission.upper} ({Rocket})': {Mission.upper} must name a column, as in {Mission}"),
+    (("{SU: {name: Soviet Union}", "{su: {name: Soviet Union}"),
+     "22:15: registries.countries: expected an upper-case code such as 'CN', 'SU' or 'ESA', got text 'su'"),
     (("%m/%d/%Y", "%m/%d/%Y"), None),
 ])  # fmt: skip
 def test_mapping_problems_are_located(runner, files, change, message):

@@ -78,7 +78,9 @@ class DataError(Exception):
 
     def __init__(self, label: str, problems: Sequence[Problem]) -> None:
         self.label = label
-        self.problems = tuple(replace(p, path=label) if p.field is not None and not p.path else p for p in problems)
+        # a field problem is about the file being written: it takes the file's name
+        self.problems = tuple(replace(p, path=label) if p.field is not None and not p.path else p
+                              for p in problems)  # fmt: skip
         super().__init__("\n".join(self.lines()))
 
     def lines(self) -> list[str]:
@@ -513,7 +515,9 @@ def write_checked(
                                  for w in loaded.warnings))  # fmt: skip
 
 
-def _relocate(problem: Problem, label: str, tmp: Path, edits: Sequence[Edit], starts: Sequence[int]) -> Problem:
+def _relocate(
+    problem: Problem, label: str, tmp: Path, edits: Sequence[Edit], starts: Sequence[int]
+) -> Problem:
     """A problem found in the new text, told against the file as it still is.
 
     In new lines it becomes a problem with the field the line writes; elsewhere its line
@@ -566,7 +570,7 @@ def plan_registries(
         for code, entry in wanted_here.items():
             have = registry.get(code)
             if code in entries or (isinstance(have, dict) and all(have.get(k) == v for k, v in entry.items())):
-                continue
+                continue  # to be added, or already there as wanted
             known = have.get(next(iter(entry), None)) if isinstance(have, dict) else have
             problems.append(field_problem(field_name, f"{field_name}: {code} is already in the {name} "
                                                       f"registry, as {known!r}"))  # fmt: skip

@@ -268,7 +268,8 @@ def _where(err: dict, data: Any) -> tuple[tuple, str, bool]:
     if err["type"] == "extra_forbidden":
         return path, f"unknown field {path[-1]!r}", True
     if err["type"] == "value_error":
-        return path, str(err["msg"]).removeprefix("Value error, "), at_key
+        message = str(err["msg"]).removeprefix("Value error, ")
+        return path, f"key {path[-1]!r}: {message}" if at_key else message, at_key
     shape = SHAPES.get(tuple(p for p in path if not isinstance(p, int)) if path[-1:] != (0,) else path)
     if shape is None and len(path) >= 3 and path[0] == "fields" and path[1] == "date" and isinstance(path[2], int):
         shape = SHAPES[("fields", "date")] if len(path) == 3 else None

@@ -390,7 +390,8 @@ def _merge(files: list[_File]) -> tuple[Dataset | None, list[Problem], list[Prob
             errors.append(located(err["loc"], message))
     warnings = []
     if dataset is not None and not any(f.model is None for f in files):
-        warnings = [located(loc, f"{dotted(place(loc)[1])}: {msg}", "warning") for loc, msg in dataset.warnings()]
+        warnings = [located(loc, f"{dotted(place(loc)[1])}: {msg}", "warning")
+                    for loc, msg in dataset.warnings()]  # fmt: skip
     return dataset, errors, warnings
 
 
