@@ -12,7 +12,7 @@ from typing import Any
 from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
-from . import claims, figures, ids, panes, race, tables
+from . import figures, ids, panes, race
 from .frame import Filters
 from .layout import EMPTY_FIGURE, banner, country_options, decade_buttons, graph_config, graph_style
 from .live import LiveData, Snapshot
@@ -94,11 +94,9 @@ def _charts(app: Dash, data: LiveData) -> None:
             return no_update, no_update, no_update, f"results {filters.view}-view", drawn
         if filters.view not in figures.BUILDERS:
             return no_update, no_update, no_update, "results no-chart", drawn
-        config = graph_config(figures.file_stem(filters.view, filters), narrow=(look.get("width") or 1000) < 640)
         if not snapshot.ok:
-            return EMPTY_FIGURE, config, no_update, "results", drawn
-        figure = _figure(filters.view, snapshot, filters, look)
-        return figure, config, graph_style(figure), "results", drawn
+            return EMPTY_FIGURE, _config(filters.view, filters, look), no_update, "results", drawn
+        return *_chart(filters.view, snapshot, filters, look), "results", drawn
 
     @app.callback(
         *graph_outputs(ids.RACE),
@@ -154,13 +152,13 @@ def _claims(app: Dash, data: LiveData) -> None:
 
 def _chart(view: str, snapshot: Snapshot, filters: Filters, look: dict) -> tuple:
     """A view's figure, its graph's config (the download's file name) and its style (height)."""
-    figure = _figure(view, snapshot, filters, look)
-    config = graph_config(figures.file_stem(view, filters), narrow=(look.get("width") or 1000) < 640)
-    return figure, config, graph_style(figure)
+    figure = figures.figure(view, snapshot.df, filters, snapshot.dataset, theme=look["theme"], width=look.get("width"))
+    return figure, _config(view, filters, look), graph_style(figure)
 
 
-def _figure(view: str, snapshot: Snapshot, filters: Filters, look: dict):
-    return figures.figure(view, snapshot.df, filters, snapshot.dataset, theme=look["theme"], width=look.get("width"))
+def _config(view: str, filters: Filters, look: dict) -> dict:
+    """The graph's config: its camera button saves a file named for what it shows."""
+    return graph_config(figures.file_stem(view, filters), narrow=(look.get("width") or 1000) < 640)
 
 
 def _table(app: Dash, data: LiveData) -> None:
@@ -193,16 +191,8 @@ def _table(app: Dash, data: LiveData) -> None:
         if not snapshot.ok:
             raise PreventUpdate
         filters, _, _ = read_url(search, snapshot)
-        if filters.view == "race":  # the race's CSV is its scoreboard
-            stem = figures.file_stem("race", filters) + "_scoreboard"
-            return {"content": race.scoreboard_file(snapshot.df, filters, snapshot.dataset),
-                    "filename": f"{stem}.csv", "type": "text/csv"}  # fmt: skip
-        if filters.view == "claims":  # the claims' CSV is the fact-check table
-            stem = figures.file_stem("claims", filters) + "_fact-check"
-            return {"content": claims.render(snapshot.df, filters, snapshot.dataset, "csv"),
-                    "filename": f"{stem}.csv", "type": "text/csv"}  # fmt: skip
-        stem = figures.file_stem("events", filters)
-        return {"content": tables.to_csv(snapshot.df, filters), "filename": f"{stem}.csv", "type": "text/csv"}
+        content, stem = figures.view_csv(filters.view, snapshot.df, filters, snapshot.dataset)
+        return {"content": content, "filename": f"{stem}.csv", "type": "text/csv"}
 
 
 def _status(app: Dash, data: LiveData) -> None:

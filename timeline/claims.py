@@ -25,6 +25,7 @@ import plotly.graph_objects as go
 from .charts import Look, base_layout, empty, legend_entry, text
 from .frame import Filters
 from .models import VERDICTS, Claim, Dataset
+from .tables import csv_safe
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ VERDICT = {
     "contradicted": Verdict("Contradicted", "#D55E00", "✗", "x"),
     "unverifiable": Verdict("Unverifiable", "#999999", "?", "square"),
 }
+ICON = {v.word: v.icon for v in VERDICT.values()}  # a table row's verdict word -> its icon
 WRONG = ("contradicted", "partly")  # verdicts that mark an event on the timeline
 
 
@@ -177,8 +179,6 @@ def render(df: pd.DataFrame, filters: Filters, dataset: Dataset, fmt: str) -> st
     """The fact-check table as ``text`` (for a terminal), ``md`` (Markdown) or ``csv``."""
     found = table(df, filters, dataset)
     if fmt == "csv":
-        from .tables import csv_safe
-
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
         writer.writeheader()
@@ -202,9 +202,6 @@ def md_url(url: str) -> str:
 
 
 def _markdown(found: list[dict[str, str]], filters: Filters, dataset: Dataset) -> str:
-    def cell(value: str) -> str:
-        return md_text(value)
-
     lines = []
     for key, article in dataset.articles.items():
         mine = [r for r in found if r["article"] == article.title]
@@ -216,9 +213,9 @@ def _markdown(found: list[dict[str, str]], filters: Filters, dataset: Dataset) -
         lines += [f"## {link}" + (f" ({md_text(byline)})" if byline else ""), "",
                   "| # | Claim | Verdict | The record | Events |", "| ---: | --- | --- | --- | --- |"]  # fmt: skip
         for i, r in enumerate(mine, 1):
-            icon = next(v.icon for v in VERDICT.values() if v.word == r["verdict"])
             record = r["note"] or f"Confirmed ({r['record']})."
-            lines.append(f"| {i} | {cell(r['claim'])} | {icon} {r['verdict']} | {cell(record)} | {cell(r['events'])} |")
+            lines.append(f"| {i} | {md_text(r['claim'])} | {ICON[r['verdict']]} {r['verdict']} | {md_text(record)} | "
+                         f"{md_text(r['events'])} |")  # fmt: skip
         lines.append("")
     return "\n".join(lines) if lines else "No claims match.\n"
 
@@ -231,8 +228,7 @@ def _text(found: list[dict[str, str]]) -> str:
         if r["article"] != article:
             article = r["article"]
             out += ["" if out else None, article, "=" * len(article)]
-        icon = next(v.icon for v in VERDICT.values() if v.word == r["verdict"])
-        out.append(f"{icon} {r['verdict'].upper()}: {r['claim']}")
+        out.append(f"{ICON[r['verdict']]} {r['verdict'].upper()}: {r['claim']}")
         if r["note"]:
             out.append(f"    The record: {r['note']}")
         if r["events"]:

@@ -25,7 +25,7 @@ from typing import Iterable, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import claims, figures, files, frame, race, store, tables
+from . import figures, files, frame, store
 from .dates import PartialDate
 from .frame import Filters
 from .models import STATUSES, VERDICTS, Dataset, unknown_message
@@ -480,12 +480,8 @@ def export(loaded: store.Loaded, filters: Filters, wanted: Sequence[Target], *, 
     charts = build_figures(loaded, df, filters, (t.view for t in wanted if t.format != "csv"), theme)
     contents: dict[Path, bytes] = {}
     for t in wanted:
-        if t.format == "csv" and t.view == "race":
-            contents[t.path] = race.scoreboard_file(df, filters, loaded.dataset).encode()  # the race's CSV download
-        elif t.format == "csv" and t.view == "claims":  # the fact-check table, as `timeline claims --format csv`
-            contents[t.path] = claims.render(df, filters, loaded.dataset, "csv").encode()
-        elif t.format == "csv":
-            contents[t.path] = tables.to_csv(df, filters).encode()  # the app's CSV download
+        if t.format == "csv":  # the app's CSV download of that view
+            contents[t.path] = figures.view_csv(t.view, df, filters, loaded.dataset)[0].encode()
         elif t.format == "html":
             title = f"{t.view.capitalize()}: {filters.describe(loaded.dataset)}"
             contents[t.path] = html_page(charts[t.view], title, theme, width, height).encode()

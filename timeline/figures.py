@@ -19,7 +19,7 @@ from typing import Callable
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import claims, frame, race
+from . import claims, frame, race, tables
 from .charts import (
     HOVER,
     LANE_PALETTE,
@@ -75,10 +75,18 @@ def view_filters(view: str, filters: Filters) -> Filters:
 
 def file_stem(view: str, filters: Filters) -> str:
     """A file name that says what a download shows: ``timeline_CN-SU_1957-1975``."""
-    if view == "claims":  # only the article and verdict filters apply to claims
-        stem = "_".join(p for p in ("claims", "-".join(filters.articles), "-".join(filters.verdicts)) if p)
-        return re.sub(r"[^A-Za-z0-9_-]+", "-", stem)[:120]
-    parts = [view, "-".join(filters.countries), "-".join(filters.types), "-".join(filters.statuses)]
+    parts = [view, *(_claims_parts(filters) if view == "claims" else _event_parts(view, filters))]
+    stem = "_".join(re.sub(r"[^A-Za-z0-9-]+", "-", p).strip("-") for p in parts if p)
+    return stem[:120].rstrip("-_")
+
+
+def _claims_parts(filters: Filters) -> list[str]:
+    """Only the article and verdict filters apply to claims."""
+    return ["-".join(filters.articles), "-".join(filters.verdicts)]
+
+
+def _event_parts(view: str, filters: Filters) -> list[str]:
+    parts = ["-".join(filters.countries), "-".join(filters.types), "-".join(filters.statuses)]
     if filters.start or filters.end:
         window = (filters.start.year if filters.start else None, filters.end.year if filters.end else None)
         parts.append("-".join(map(str, window)) if all(window) else f"from-{window[0]}" if window[0] else f"to-{window[1]}")
@@ -91,8 +99,17 @@ def file_stem(view: str, filters: Filters) -> str:
         parts.append("count")
     if view == "race" and filters.align == "start":
         parts.append("since-first-satellite")
-    stem = "_".join(re.sub(r"[^A-Za-z0-9-]+", "-", p).strip("-") for p in parts if p)
-    return stem[:120].rstrip("-_")
+    return parts
+
+
+def view_csv(view: str, df: pd.DataFrame, filters: Filters, dataset: Dataset) -> tuple[str, str]:
+    """The CSV a view downloads (the app's menu) and exports (``timeline export``), and its file
+    stem: the race's scoreboard, the claims' fact-check table, else the filtered events."""
+    if view == "race":
+        return race.scoreboard_file(df, filters, dataset), file_stem("race", filters) + "_scoreboard"
+    if view == "claims":
+        return claims.render(df, filters, dataset, "csv"), file_stem("claims", filters) + "_fact-check"
+    return tables.to_csv(df, filters), file_stem("events", filters)
 
 
 # --- colours, symbols and lanes ---------------------------------------------------------------
