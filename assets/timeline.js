@@ -16,12 +16,14 @@
     document.documentElement.setAttribute("data-theme", theme);
     return [theme, theme === "dark" ? "Light theme" : "Dark theme"];
   }
-  /* What the server needs to draw a chart for this browser: theme and the chart's width. */
+  /* What the server needs to draw a chart for this browser: theme and the chart's width. Kept in
+   * a cookie too, so that the page's own request (its layout) brings the chart already drawn. */
   function look(theme) {
     var shown = showTheme(theme);
     var page = document.documentElement.clientWidth;
-    var width = page < 760 ? page - 30 : page - 340;  // the phone and desktop layouts of timeline.css
-    return [{theme: shown[0], width: Math.max(280, Math.round(width))}, shown[1]];
+    var width = Math.max(280, Math.round(page < 760 ? page - 30 : page - 340));  // timeline.css's phone and desktop layouts
+    document.cookie = "timeline-look=" + shown[0] + "." + width + "; path=/; SameSite=Strict";
+    return [{theme: shown[0], width: width}, shown[1]];
   }
   function chartDiv() {  /* the chart on screen: the race's or the claims' own, or the main one */
     var race = document.getElementById("race-area");
@@ -53,7 +55,7 @@
     return true;
   }
 
-  showTheme(currentTheme());  // before the first paint: no flash of the wrong theme
+  look(currentTheme());  // before the first paint (no flash of the wrong theme) and the layout's request
 
   window.dash_clientside = Object.assign({}, window.dash_clientside);
   window.dash_clientside.timeline = {

@@ -366,3 +366,21 @@ claims:
     verdict: unverifiable
     note: No source records it.
 """
+
+
+def busy(n: int = 400) -> str:
+    """One country with ``n`` launches over 1960..1999 (too many to show one by one at 1100 px), one
+    of them a world first and one a failed crewed flight; and a quiet country with three."""
+    events = "".join(
+        f"  - {{id: l{i}, title: L{i}, date: {1960 + i % 40}-{1 + i % 12:02d}-{1 + i % 28:02d}, countries: [BU], "
+        f"type: launch, description: D., sources: [{{url: 'https://example.org/{i}', title: S}}]}}\n"
+        for i in range(n)
+    ).replace("countries: [BU], type: launch, description", "countries: [BU], type: launch, first: true, description", 1)
+    return (
+        "countries:\n  BU: {name: Busy}\n  QU: {name: Quiet}\n"
+        "types:\n  launch: {label: Launch}\n  crewed-flight: {label: Crewed flight, symbol: star}\nevents:\n" + events
+        + "".join(f"  - {{id: q{i}, title: Q{i}, date: {1970 + i}, countries: [QU], type: launch, description: D., "
+                  "sources: [{url: 'https://example.org/q', title: S}]}\n" for i in range(3))
+        + "  - {id: crash, title: Crash, date: 1985-05-05, countries: [BU], type: crewed-flight, status: failed, "
+          "description: D., sources: [{url: 'https://example.org/c', title: S}]}\n"
+    )  # fmt: skip

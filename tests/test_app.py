@@ -5,8 +5,47 @@ from __future__ import annotations
 import json
 import socket
 
+from timeline import frame, ids
 from timeline.app import create_app
 from timeline.cli import main
+from timeline.frame import Filters
+from timeline.live import LiveData
+
+from .helpers import load
+
+LOOK = {"theme": "light", "width": 1060}
+
+
+def component(tree, wanted: str) -> dict:
+    """The props of the component with id ``wanted`` in a ``/_dash-layout`` answer."""
+    if isinstance(tree, dict):
+        if tree.get("props", {}).get("id") == wanted:
+            return tree["props"]
+        tree = list(tree.get("props", {}).values()) if "props" in tree else list(tree.values())
+    for item in tree if isinstance(tree, list) else ():
+        if isinstance(item, (dict, list)) and (found := component(item, wanted)) is not None:
+            return found
+    return None
+
+
+def test_the_page_brings_its_chart_and_the_chart_callback_then_has_nothing_to_do(fixture_events):
+    data = LiveData([fixture_events])
+    client = create_app(data).server.test_client()
+    assert "timeline-look" in client.get("/assets/timeline.js").get_data(as_text=True)  # the script sets the cookie
+    client.set_cookie("timeline-look", "light.1060")
+    page = client.get("/_dash-layout", headers={"Referer": "http://localhost/?country=CN"}).get_json()
+    graph, drawn = component(page, ids.CHART), component(page, ids.CHART_DRAWN)["data"]
+    cn = set(frame.apply(data.current().df, Filters(countries=("CN",)))["id"])
+    assert {c for t in graph["figure"]["data"] for c in t.get("customdata") or ()} == cn
+    chart = load.find_callback(client.get("/_dash-dependencies").get_json(), load.CHART_OUTPUT)
+    values = {"url.search": "?country=CN", "look.data": LOOK, "data-version.data": data.current().version,
+              "chart-drawn.data": drawn}  # fmt: skip
+    assert client.post("/_dash-update-component", json=load.callback_body(chart, values)).status_code == 204
+    narrow = {**values, "look.data": {"theme": "light", "width": 500}}  # the browser's look differs: drawn again
+    answer = client.post("/_dash-update-component", json=load.callback_body(chart, narrow)).get_json()
+    assert {c for t in answer["response"][ids.CHART]["figure"]["data"] for c in t.get("customdata") or ()} == cn
+    elsewhere = client.get("/_dash-layout", headers={"Referer": "http://example.org/?country=US"}).get_json()
+    assert component(elsewhere, ids.CHART_DRAWN)["data"][0] == ""  # another site's URL is not this page's
 
 
 def test_create_app_is_a_wsgi_app_that_serves_errors_instead_of_crashing(tmp_path):

@@ -25,6 +25,8 @@ from timeline import export, store
 from timeline.cli import main
 from timeline.frame import Filters
 
+from .fixtures import busy
+
 FIXTURE_NAME = "space-fixture.yaml"
 FIXTURE = """\
 countries:
@@ -347,6 +349,19 @@ def test_csv_and_html_carry_the_filters(fixture_file, tmp_path):
     caption = "Filters: Soviet Union, United States · Crewed flight · 1957–1969"
     # inside the figure's JSON: as UTF-8 (orjson) or \u-escaped (the json module)
     assert caption in page or json.dumps(caption)[1:-1] in page
+
+
+def test_an_event_named_stays_a_marker_in_a_busy_lane_as_in_the_app(tmp_path):
+    path = tmp_path / "busy.yaml"
+    path.write_text(busy(), encoding="utf-8")
+    plain, pinned = tmp_path / "plain.html", tmp_path / "pinned.html"
+    assert invoke(path, "-o", plain).exit_code == 0
+    result = invoke(path, "-o", pinned, "--event", "l7")
+    assert result.exit_code == 0, result.output
+    assert '"l7"' not in plain.read_text(encoding="utf-8") and '"l7"' in pinned.read_text(encoding="utf-8")
+    result = invoke(path, "-o", tmp_path / "x.html", "--event", "no-such")
+    assert result.exit_code == 2 and "'--event': no event 'no-such' in the data" in result.output
+    assert not (tmp_path / "x.html").exists()
 
 
 def test_format_override_and_all_views(fixture_file, tmp_path):

@@ -12,7 +12,7 @@ from timeline.frame import Filters
 from timeline.models import STATUSES, SYMBOLS
 
 from .conftest import EVENTS
-from .fixtures import FIXTURE
+from .fixtures import FIXTURE, busy
 
 
 @pytest.fixture(scope="module")
@@ -323,22 +323,6 @@ def test_a_type_that_reuses_another_types_symbol_is_warned_about(runner, tmp_pat
 # --- level of detail -------------------------------------------------------------------------------
 
 
-def busy(n: int = 400) -> str:
-    """One country with ``n`` launches over 1960..1999 (too many to show one by one at 1100 px), one
-    of them a world first and one a failed crewed flight; and a quiet country with three."""
-    events = "".join(
-        f"  - {{id: l{i}, title: L{i}, date: {1960 + i % 40}-{1 + i % 12:02d}-{1 + i % 28:02d}, countries: [BU], "
-        f"type: launch, description: D., sources: [{{url: 'https://example.org/{i}', title: S}}]}}\n"
-        for i in range(n)
-    ).replace("countries: [BU], type: launch, description", "countries: [BU], type: launch, first: true, description", 1)
-    return (
-        "countries:\n  BU: {name: Busy}\n  QU: {name: Quiet}\n"
-        "types:\n  launch: {label: Launch}\n  crewed-flight: {label: Crewed flight, symbol: star}\nevents:\n" + events
-        + "".join(f"  - {{id: q{i}, title: Q{i}, date: {1970 + i}, countries: [QU], type: launch, description: D., "
-                  "sources: [{url: 'https://example.org/q', title: S}]}\n" for i in range(3))
-        + "  - {id: crash, title: Crash, date: 1985-05-05, countries: [BU], type: crewed-flight, status: failed, "
-          "description: D., sources: [{url: 'https://example.org/c', title: S}]}\n"
-    )  # fmt: skip
 
 
 def test_a_busy_lane_draws_its_density_and_keeps_only_its_key_events_as_markers(tmp_path):
@@ -352,6 +336,14 @@ def test_a_busy_lane_draws_its_density_and_keeps_only_its_key_events_as_markers(
     assert sum(int(h.split(": ")[1].split(" ")[0]) for h in density[0].hovertext) == 401
     assert "busy lanes show how many events" in fig.layout.title.text
     assert figures.DENSITY_LABEL in [t.name for t in fig.data]
+
+
+def test_the_open_event_stays_a_marker_in_a_busy_lane(tmp_path):
+    ds = load_text(tmp_path, busy())
+    fig = figures.figure("timeline", frame.to_frame(ds), Filters(), ds, width=1100, selected="l7")
+    shown = {c for t in fig.data if t.name == "Events" for c in t.customdata}
+    assert shown == {"l0", "crash", "q0", "q1", "q2", "l7"}
+    assert len([t for t in fig.data if t.name == "density"]) == 1  # the lane stays busy, l7 on top of its bars
 
 
 def test_a_window_shows_each_event_in_it_and_is_drawn_exactly(tmp_path):

@@ -1,6 +1,7 @@
 """Level of detail in a real headless Chromium on 20,000 events: busy lanes draw their density at
 full range with world firsts still as markers; zooming into a year (as a drag does) writes the
-window to the URL and swaps in exactly that window's events, one marker each."""
+window to the URL and swaps in exactly that window's events, one marker each; an open event stays
+a marker over its lane's density."""
 
 from __future__ import annotations
 
@@ -70,4 +71,10 @@ def test_twenty_thousand_events_read_at_full_range_and_each_one_when_zoomed_in(d
                           f"{len((traces() or {}).get('events', []))} and {(traces() or {}).get('density')} density traces")
     assert (traces() or {}).get("density") == 0
     assert dash_duo.find_element("#filter-from").get_attribute("value") == "1969-01-01"
+    # a link to an event that a busy lane shows only in its bars: the page draws it as a marker
+    dash_duo.driver.get(dash_duo.server_url + "/?event=e123")
+    until(lambda: (traces() or {}).get("density") == len(COUNTRIES) and "e123" in traces()["events"], timeout=60,
+          message=lambda: f"e123 as a marker over the density lanes, the chart has {traces()}")  # fmt: skip
+    assert set(traces()["events"]) == FIRSTS | {"e123"}
+    until(lambda: dash_duo.find_element("#details h2").text == "Launch 123", message="e123's details")
     assert dash_duo.get_logs() == []

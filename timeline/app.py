@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import os
 from typing import Sequence
+from urllib.parse import urlsplit
 
 import flask
 from dash import Dash
 
 from . import callbacks, form, server, store
-from .layout import POLL_MS, assets_path, layout
+from .layout import LOOK_COOKIE, POLL_MS, Page, assets_path, cookie_look, layout
 from .live import SETTLE_S, LiveData
 
 
@@ -36,13 +37,31 @@ def create_app(
         serve_locally=True, update_title=None, compress=True,  # gzip: charts shrink ~8x on the wire
     )  # fmt: skip
     data.current()  # read the files now, not on the first page load
+    preload_plotly(app)
     edits_to = data.paths[0] if allow_edits else None
-    app.layout = lambda: layout(data.current(), poll_ms, edits_to)
+    app.layout = lambda: layout(data.current(), poll_ms, edits_to, page())
     callbacks.register(app, data)
     if edits_to is not None:
         form.register(app, data, edits_to, from_network=edits_from_network)
     server.harden(app, data)  # security headers, body limit, /healthz, request logs
     return app
+
+
+def preload_plotly(app: Dash) -> None:
+    """Fetch plotly.js with the page's own scripts: the chart asks for it only once it is on the
+    page (after the layout's request), and then finds it downloaded and only runs it."""
+    src = f"{app.config.requests_pathname_prefix}_dash-component-suites/plotly/package_data/plotly.min.js"
+    app.index_string = app.index_string.replace("{%css%}", f'{{%css%}}\n        <link rel="preload" href="{src}" as="script">', 1)
+
+
+def page() -> Page:
+    """The page being loaded, as its layout request tells: the page's URL is the request's referrer
+    (same origin, so the browser sends it whole), its look the ``timeline-look`` cookie."""
+    if not flask.has_request_context():
+        return Page()
+    referrer = urlsplit(flask.request.referrer or "")
+    same = referrer.netloc == flask.request.host
+    return Page("?" + referrer.query if same and referrer.query else "", cookie_look(flask.request.cookies.get(LOOK_COOKIE)))
 
 
 def wsgi(*paths: str) -> flask.Flask:

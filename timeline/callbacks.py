@@ -14,9 +14,19 @@ from dash.exceptions import PreventUpdate
 
 from . import figures, ids, panes, race
 from .frame import Filters
-from .layout import EMPTY_FIGURE, banner, country_options, decade_buttons, graph_config, graph_style
+from .layout import (
+    EMPTY_FIGURE,
+    banner,
+    chart,
+    chart_config,
+    chart_drawn,
+    country_options,
+    decade_buttons,
+    in_main_chart,
+    results_class,
+)
 from .live import LiveData, Snapshot
-from .urlstate import app_views, next_url, read_url, view_label, write_url
+from .urlstate import app_views, drawn_key, next_url, read_url, view_label
 
 
 def register(app: Dash, data: LiveData) -> None:
@@ -31,23 +41,26 @@ def register(app: Dash, data: LiveData) -> None:
     _client(app)
 
 
-def redraw(data: LiveData, search: str | None, extra: Any, version: str, last: Any) -> tuple[Snapshot, Filters, list]:
+def redraw(
+    data: LiveData, search: str | None, extra: Any, version: str, last: Any, main: bool = False
+) -> tuple[Snapshot, Filters, list]:
     """The data, the filters to draw and what is drawn (the URL without the open event, so opening
     details keeps a chart's zoom and the table's focus); nothing to do when that was drawn already.
     ``extra`` is what else the drawing depends on (the browser's look, a sort); a chart waits for
-    the look, which arrives from the browser a moment after the page."""
+    the look, which arrives from the browser a moment after the page. The ``main`` chart's drawing
+    also names the open event when it must be drawn to show it (``layout.chart_drawn``)."""
     if extra is None:
         raise PreventUpdate
     snapshot = data.current()
-    filters, _, _ = read_url(search, snapshot)
-    drawn = [write_url(filters), extra, version]
-    if drawn == last:
+    filters, event, _ = read_url(search, snapshot)
+    drawn = chart_drawn(snapshot, filters, event, extra) if main else drawn_key(filters, extra, version)
+    if drawn == last:  # drawn already (the main chart's first drawing comes with the page)
         raise PreventUpdate
     return snapshot, filters, drawn
 
 
 def graph_outputs(graph: str) -> list[Output]:
-    """A chart's figure, config (its download's file name) and style (its height): ``_chart``'s."""
+    """A chart's figure, config (its download's file name) and style (its height): ``layout.chart``'s."""
     return [Output(graph, "figure"), Output(graph, "config"), Output(graph, "style")]
 
 
@@ -89,14 +102,13 @@ def _charts(app: Dash, data: LiveData) -> None:
         *chart_inputs(ids.CHART_DRAWN),
     )  # fmt: skip
     def draw_chart(search, look, version, last):
-        snapshot, filters, drawn = redraw(data, search, look, version, last)
-        if filters.view in ("race", "claims"):  # drawn by draw_race and draw_claims, beside their tables
-            return no_update, no_update, no_update, f"results {filters.view}-view", drawn
-        if filters.view not in figures.BUILDERS:
-            return no_update, no_update, no_update, "results no-chart", drawn
+        snapshot, filters, drawn = redraw(data, search, look, version, last, main=True)
+        shown = results_class(filters.view)
+        if not in_main_chart(filters.view):  # no chart, or race and claims (drawn beside their tables)
+            return no_update, no_update, no_update, shown, drawn
         if not snapshot.ok:
-            return EMPTY_FIGURE, _config(filters.view, filters, look), no_update, "results", drawn
-        return *_chart(filters.view, snapshot, filters, look), "results", drawn
+            return EMPTY_FIGURE, chart_config(filters.view, filters, look), no_update, shown, drawn
+        return *chart(filters.view, snapshot, filters, look, *drawn[3:]), shown, drawn
 
     @app.callback(
         *graph_outputs(ids.RACE),
@@ -110,7 +122,7 @@ def _charts(app: Dash, data: LiveData) -> None:
             note = panes.CLAIMS_FILTERS_NOTE if filters.view == "claims" else ""
             return no_update, no_update, no_update, [], True, note, drawn
         matrix = panes.race_matrix(race.of(snapshot.df, filters, snapshot.dataset), snapshot.dataset)
-        return *_chart("race", snapshot, filters, look), matrix, False, panes.RACE_FILTERS_NOTE, drawn
+        return *chart("race", snapshot, filters, look), matrix, False, panes.RACE_FILTERS_NOTE, drawn
 
 
 def _race_scores(app: Dash, data: LiveData) -> None:
@@ -147,18 +159,7 @@ def _claims(app: Dash, data: LiveData) -> None:
         snapshot, filters, drawn = redraw(data, search, look, version, last)
         if filters.view != "claims" or not snapshot.ok:
             return no_update, no_update, no_update, [], True, drawn
-        return *_chart("claims", snapshot, filters, look), panes.claims_list(snapshot, filters), False, drawn
-
-
-def _chart(view: str, snapshot: Snapshot, filters: Filters, look: dict) -> tuple:
-    """A view's figure, its graph's config (the download's file name) and its style (height)."""
-    figure = figures.figure(view, snapshot.df, filters, snapshot.dataset, theme=look["theme"], width=look.get("width"))
-    return figure, _config(view, filters, look), graph_style(figure)
-
-
-def _config(view: str, filters: Filters, look: dict) -> dict:
-    """The graph's config: its camera button saves a file named for what it shows."""
-    return graph_config(figures.file_stem(view, filters), narrow=(look.get("width") or 1000) < 640)
+        return *chart("claims", snapshot, filters, look), panes.claims_list(snapshot, filters), False, drawn
 
 
 def _table(app: Dash, data: LiveData) -> None:
@@ -256,5 +257,6 @@ def _client(app: Dash) -> None:
          [Input(ids.PANEL_TOGGLE, "n_clicks")]),
     ):  # fmt: skip
         app.clientside_callback(
-            ClientsideFunction("timeline", function), *outputs, *inputs, prevent_initial_call=function != "look"
+            ClientsideFunction("timeline", function), *outputs, *inputs,
+            prevent_initial_call=function not in ("look", "watchZoom"),  # the page may bring its chart
         )

@@ -55,10 +55,12 @@ THEMES = {
 
 @dataclass(frozen=True)
 class Look:
-    """How a chart is drawn: its theme and, when known, the width in pixels it will get."""
+    """How a chart is drawn: its theme, when known the width in pixels it will get, and the event
+    open in the details (a busy lane of the timeline keeps it as a marker)."""
 
     theme: Theme
     width: int | None = None
+    selected: str = ""
 
     @property
     def narrow(self) -> bool:

@@ -161,8 +161,10 @@ def serve(files: tuple[Path, ...], host: str, port: int, workers: int, allow_edi
 @click.option("--article", "articles", multiple=True, metavar="KEY", help="Claims view: only this article's claims.")
 @click.option("--verdict", "verdicts", multiple=True, metavar="VERDICT",
               help="Claims view: only supported, partly, contradicted or unverifiable claims (repeatable).")
+@click.option("--event", default="", metavar="ID",
+              help="Timeline: keep this event a marker where its lane is too busy (as the app does for the open event).")
 def export_command(files, outputs, fmt, view, all_views, width, height, scale, theme, countries, types,
-                   statuses, start, end, search, firsts, align, chart, articles, verdicts) -> None:  # fmt: skip
+                   statuses, start, end, search, firsts, align, chart, articles, verdicts, event) -> None:  # fmt: skip
     """Write charts (PNG, SVG, PDF, HTML) or tables (CSV: the filtered events; the race's scoreboard
     with --view race; the fact-check table with --view claims) to files.
 
@@ -181,7 +183,8 @@ def export_command(files, outputs, fmt, view, all_views, width, height, scale, t
             loaded.dataset, countries=countries, types=types, statuses=statuses, start=start, end=end,
             search=search, firsts=firsts, align=align, chart=chart, articles=articles, verdicts=verdicts,
         )  # fmt: skip
-        written = export.export(loaded, filters, wanted, width=width, height=height, scale=scale, theme=theme)
+        written = export.export(loaded, filters, wanted, width=width, height=height, scale=scale, theme=theme,
+                                selected=export.event_option(loaded.dataset, event))  # fmt: skip
     except UsageProblem as exc:
         raise click.BadParameter(str(exc), param_hint=f"'{exc.option}'") from None
     except export.ExportFailed as exc:

@@ -216,13 +216,22 @@ def image_size(fig: go.Figure, width: int | None = None, height: int | None = No
     return width, height or max(round(width * ASPECT), fig.layout.height or 0)
 
 
+def event_option(dataset: Dataset, event: str) -> str:
+    """``--event``: the id of an event of the data (or "")."""
+    event = event.strip()
+    if event and not any(e.id == event for e in dataset.events):
+        raise UsageProblem(f"no event {event!r} in the data", "--event")
+    return event
+
+
 def build_figures(loaded: store.Loaded, df: pd.DataFrame, filters: Filters, views: Iterable[str],
-                  theme: str = "light") -> dict[str, go.Figure]:  # fmt: skip
-    """Each view's chart, as the app draws it (``df`` is ``frame.to_frame``), with the caption."""
+                  theme: str = "light", selected: str = "") -> dict[str, go.Figure]:  # fmt: skip
+    """Each view's chart, as the app draws it (``df`` is ``frame.to_frame``), with the caption;
+    ``selected`` is the event the app's details would show (kept as a marker in a busy lane)."""
     text = caption(filters, loaded)
     charts = {}
     for view in dict.fromkeys(views):
-        chart = figures.figure(view, df, filters.replace(view=view), loaded.dataset, theme=theme)
+        chart = figures.figure(view, df, filters.replace(view=view), loaded.dataset, theme=theme, selected=selected)
         said = f"{text}\n{count_note(loaded.dataset)}" if view == "race" and filters.chart == "count" else text
         charts[view] = captioned(chart, said, theme)
     return charts
@@ -472,12 +481,12 @@ def _quiet(loop: asyncio.AbstractEventLoop, context: dict) -> None:
 
 
 def export(loaded: store.Loaded, filters: Filters, wanted: Sequence[Target], *, width: int | None = None,
-           height: int | None = None, scale: float = DEFAULT_SCALE,
-           theme: str = "light") -> list[Path]:  # fmt: skip
+           height: int | None = None, scale: float = DEFAULT_SCALE, theme: str = "light",
+           selected: str = "") -> list[Path]:  # fmt: skip
     """Write every target. Everything is rendered before the first file is written."""
     choose("--theme", theme, THEMES)
     df = frame.to_frame(loaded.dataset)
-    charts = build_figures(loaded, df, filters, (t.view for t in wanted if t.format != "csv"), theme)
+    charts = build_figures(loaded, df, filters, (t.view for t in wanted if t.format != "csv"), theme, selected)
     contents: dict[Path, bytes] = {}
     for t in wanted:
         if t.format == "csv":  # the app's CSV download of that view

@@ -51,19 +51,22 @@ from .models import Dataset
 # WebGL's hardly: at 100,000 events only WebGL is usable.
 GL_POINTS = 20_000
 def figure(
-    view: str, df: pd.DataFrame, filters: Filters, dataset: Dataset, *, theme: str = "light", width: int | None = None
+    view: str, df: pd.DataFrame, filters: Filters, dataset: Dataset, *, theme: str = "light", width: int | None = None,
+    selected: str = "",
 ) -> go.Figure:
     """The chart of ``view`` for the events of ``df`` (``frame.to_frame``) that ``filters`` keep.
 
     ``width``, when known, is the width in pixels the chart gets; below 640 the chart is laid out
     for a phone (shorter lanes, wrapped labels, a taller legend). The height is always set.
+    ``selected``: the event open in the details, which the timeline shows as a marker even in a
+    busy lane.
     """
     if view not in BUILDERS:
         raise ValueError(f"no chart for view {view!r} (one of {', '.join(BUILDERS)})")
     if theme not in THEMES:
         raise ValueError(f"unknown theme {theme!r} (one of {', '.join(THEMES)})")
     shown = view_filters(view, filters)
-    return BUILDERS[view](frame.apply(df, shown), shown, dataset, Look(THEMES[theme], width))
+    return BUILDERS[view](frame.apply(df, shown), shown, dataset, Look(THEMES[theme], width, selected))
 
 
 def view_filters(view: str, filters: Filters) -> Filters:
@@ -216,7 +219,7 @@ def timeline(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look)
     window = time_window(marks, filters)
     labels = _lane_labels(marks, lanes, filters, look)  # every lane's, before busy lanes keep only key events
     density, placed_all = marks[marks["lane"].isin(dense)], marks
-    marks = marks[~marks["lane"].isin(dense) | key_events(marks, dataset)].copy()
+    marks = marks[~marks["lane"].isin(dense) | key_events(marks, dataset) | (marks["id"] == look.selected)].copy()
     marks["x"] = marks["start"].dt.strftime("%Y-%m-%d")
     symbols = type_symbols(dataset)
     marks["symbol"] = [status_symbol(symbols[t], s) for t, s in zip(marks["type"], marks["status"])]
@@ -339,8 +342,8 @@ BUILDERS: dict[str, Callable[[pd.DataFrame, Filters, Dataset, Look], go.Figure]]
 # markers then overlap by about half at worst, and each can still be seen and clicked. A busier
 # lane draws its events' density (a bar per DENSITY_PX pixels, as tall as its share of the lane's
 # busiest bar) and, as markers on top, only the events that matter: world firsts, milestones,
-# failures of crewed flights and events the articles mention or the claims are about. Zooming in
-# (the URL's from/to) narrows the window until every lane shows each event.
+# failures of crewed flights, events the articles mention or the claims are about, and the event
+# open in the details. Zooming in (the URL's from/to) narrows the window until every lane shows each event.
 DETAIL_PX = 6
 DENSITY_PX = 5
 PLOT_MARGIN_PX = 230  # lane labels and margins: the plot is the chart's width less this

@@ -1,22 +1,25 @@
-"""The page: the static layout of the browse app, built once per page load from the data.
+"""The page: the layout of the browse app, built once per page load from the data.
 
 Controls start empty; the URL sets them once the page has loaded (``urlstate``). What the URL shows
 (the chart, the table, the details, the counts) is drawn into this layout by ``callbacks`` from
-``panes`` and ``figures``.
+``panes`` and ``figures``; the main chart comes with the page itself when the page's request says
+its URL and look (``Page``), so the first chart costs no callback round trip.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from dash import dcc, html
 
-from . import form, ids, panes
+from . import figures, form, frame, ids, panes
+from .frame import Filters
 from .live import Snapshot
 from .models import STATUSES, Dataset
-from .urlstate import app_views, view_label
+from .urlstate import app_views, drawn_key, read_url, view_label, write_url
 
 POLL_MS = 1000  # hot reload: a data change shows within about a second
 
@@ -29,17 +32,39 @@ def assets_path() -> Path:
 
 
 
-def layout(snapshot: Snapshot, poll_ms: int = POLL_MS, edits_to: Path | None = None) -> html.Div:
+@dataclass(frozen=True)
+class Page:
+    """What the browser said about the page being loaded: its URL's query and its look (theme and
+    chart width, ``assets/timeline.js`` keeps them in the ``timeline-look`` cookie)."""
+
+    search: str = ""
+    look: dict | None = None
+
+
+LOOK_COOKIE = "timeline-look"
+
+
+def cookie_look(value: str | None) -> dict | None:
+    """``light.1060`` (as ``assets/timeline.js`` writes it) as a look; anything else, none."""
+    theme, _, width = (value or "").partition(".")
+    if theme not in ("light", "dark") or not width.isdigit() or not 280 <= int(width) <= 20_000:
+        return None
+    return {"theme": theme, "width": int(width)}
+
+
+def layout(snapshot: Snapshot, poll_ms: int = POLL_MS, edits_to: Path | None = None, page: Page = Page()) -> html.Div:
     """The page. Controls start empty; the URL sets them once the page has loaded.
 
-    ``edits_to``: the file the "Add event" form writes to; ``None``, no form.
+    ``edits_to``: the file the "Add event" form writes to; ``None``, no form. ``page``: when its
+    look is known, the main chart is drawn for its URL here and its callback finds nothing to do.
     """
     dataset = snapshot.dataset
+    first = first_chart(snapshot, page)
     return html.Div(className="app", children=[
         dcc.Location(id=ids.URL, refresh=False),
         dcc.Store(id=ids.LOOK),
         dcc.Store(id=ids.SORT, data={"key": "date", "descending": False, "page": 0}),
-        dcc.Store(id=ids.CHART_DRAWN),
+        dcc.Store(id=ids.CHART_DRAWN, data=first.drawn),
         dcc.Store(id=ids.CHART_ZOOM),
         html.Div(id=ids.ZOOM_WATCH, hidden=True),
         dcc.Store(id=ids.TABLE_DRAWN),
@@ -69,10 +94,11 @@ def layout(snapshot: Snapshot, poll_ms: int = POLL_MS, edits_to: Path | None = N
         html.Div(id=ids.BANNER, className="banner", role="alert", children=banner(snapshot)),
         html.Div(className="body", children=[
             filter_panel(dataset),
-            html.Main(id=ids.RESULTS, className="results", tabIndex="-1", children=[
+            html.Main(id=ids.RESULTS, className=first.results_class, tabIndex="-1", children=[
                 html.Div(id=ids.NOTES, className="notes", role="status"),
                 toolbar(snapshot.df),
-                dcc.Graph(id=ids.CHART, className="chart chart-only", config=graph_config("timeline"), figure=EMPTY_FIGURE),
+                dcc.Graph(id=ids.CHART, className="chart chart-only", config=first.config, figure=first.figure,
+                          **({"style": first.style} if first.style else {})),
                 html.Div(id=ids.RACE_AREA, className="race-area", hidden=True, children=[
                     html.Div(className="race-main", children=[
                         dcc.Graph(id=ids.RACE, className="chart", config=graph_config("race"), figure=EMPTY_FIGURE),
@@ -91,6 +117,80 @@ def layout(snapshot: Snapshot, poll_ms: int = POLL_MS, edits_to: Path | None = N
                                              title="Close (Esc)"), html.Div(id=ids.DETAILS_BODY)]),
         ]),
     ])  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FirstChart:
+    """The main chart as the page brings it, and what its callback compares to skip drawing it again."""
+
+    figure: Any = None
+    config: dict | None = None
+    style: dict | None = None
+    results_class: str = "results"
+    drawn: list | None = None
+
+
+def first_chart(snapshot: Snapshot, page: Page) -> FirstChart:
+    """The main chart for the page's URL, drawn as its callback would for the page's look; the empty
+    chart when the look is not known (the callback draws it when the browser has told it)."""
+    filters, event, _ = read_url(page.search, snapshot)
+    empty = FirstChart(EMPTY_FIGURE, graph_config("timeline"), None, results_class(filters.view))
+    if page.look is None or not in_main_chart(filters.view) or not snapshot.ok:
+        return empty
+    drawn = chart_drawn(snapshot, filters, event, page.look)
+    figure, config, style = chart(filters.view, snapshot, filters, page.look, *drawn[3:])
+    return FirstChart(figure, config, style, empty.results_class, drawn)
+
+
+OWN_CHART = ("race", "claims")  # views drawn in their own graph, beside their tables
+
+
+def in_main_chart(view: str) -> bool:
+    """Whether ``view`` is drawn in the main chart (``ids.CHART``): the timeline and activity."""
+    return view in figures.BUILDERS and view not in OWN_CHART
+
+
+def results_class(view: str) -> str:
+    """The results area's class: which of its parts show (``timeline.css``)."""
+    if view in OWN_CHART:
+        return f"results {view}-view"
+    return "results" if in_main_chart(view) else "results no-chart"
+
+
+def chart(view: str, snapshot: Snapshot, filters: Filters, look: dict, selected: str = "") -> tuple[dict, dict, dict]:
+    """A view's figure (as plotly's JSON), its graph's config (the download's file name) and style
+    (height); ``selected`` is an event to keep as a marker (``figures.figure``). Drawn once per
+    view, filters and look of the data (``Snapshot.memo``): readers of the same view share it."""
+
+    def draw() -> tuple[dict, dict, dict]:
+        figure = figures.figure(view, snapshot.df, filters, snapshot.dataset, theme=look["theme"],
+                                width=look.get("width"), selected=selected)  # fmt: skip
+        return figure.to_plotly_json(), chart_config(view, filters, look), graph_style(figure)
+
+    return snapshot.memo.get(("chart", view, write_url(filters), look["theme"], look.get("width"), selected), draw)
+
+
+def pinned(snapshot: Snapshot, filters: Filters, event: str, look: dict) -> str:
+    """The open event when the main chart must be drawn again to show it (a busy lane showed it only
+    in its density), else "": opening details redraws no chart that already shows the event."""
+    if not event or filters.view != "timeline" or not snapshot.ok:
+        return ""
+    figure, _, _ = chart(filters.view, snapshot, filters, look)
+    if any(event in (trace.get("customdata") or ()) for trace in figure["data"]):
+        return ""
+    rows = frame.apply(snapshot.df, figures.view_filters(filters.view, filters))
+    return event if (rows["id"] == event).any() else ""
+
+
+def chart_drawn(snapshot: Snapshot, filters: Filters, event: str, look: dict) -> list:
+    """What the main chart is drawn from (``drawn_key``), with the event it must keep as a marker."""
+    selected = pinned(snapshot, filters, event, look)
+    return drawn_key(filters, look, snapshot.version) + ([selected] if selected else [])
+
+
+def chart_config(view: str, filters: Filters, look: dict) -> dict:
+    """The graph's config: its camera button saves a file named for what it shows."""
+    return graph_config(figures.file_stem(view, filters), narrow=(look.get("width") or 1000) < 640)
 
 
 def filter_panel(dataset: Dataset | None) -> html.Aside:

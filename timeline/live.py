@@ -23,10 +23,11 @@ import os
 import stat
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Hashable, Sequence, TypeVar
 
 import pandas as pd
 
@@ -35,6 +36,32 @@ from .models import Dataset
 
 SETTLE_S = 0.5  # what the app waits after a change; writers finish within milliseconds
 WATCH_S = 1.0  # how often a server process checks the files between requests
+
+T = TypeVar("T")
+MEMO_SIZE = 32  # drawings kept per snapshot: a busy page's views, each a few hundred KB at most
+
+
+class Memo:
+    """The last ``size`` results of an expensive, pure drawing, by key (thread-safe): readers who
+    ask for the same view of the same data share one drawing."""
+
+    def __init__(self, size: int = MEMO_SIZE) -> None:
+        self.size = size
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, make: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = make()  # outside the lock: two threads may both draw a new key, and both get it right
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
 
 @dataclass(frozen=True)
 class Snapshot:
@@ -59,6 +86,11 @@ class Snapshot:
     def row_of(self) -> dict[str, int]:
         """Each event id's row in ``df``."""
         return {} if self.df is None else {event_id: n for n, event_id in enumerate(self.df["id"])}
+
+    @cached_property
+    def memo(self) -> Memo:
+        """Drawings of this data (``layout.chart``); a new snapshot starts with none."""
+        return Memo()
 
     def has(self, event_id: str) -> bool:
         """Whether an event of this id is on show."""

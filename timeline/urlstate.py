@@ -52,6 +52,12 @@ def write_url(filters: Filters, event: str = "") -> str:
     return "?" + urlencode(query, safe=",") if query else ""
 
 
+def drawn_key(filters: Filters, extra: Any, version: str) -> list:
+    """What a pane was drawn from: the URL without the open event (opening details redraws no
+    chart), what else the drawing depends on (the browser's look, a sort) and the data's version."""
+    return [write_url(filters), extra, version]
+
+
 def control_values(filters: Filters) -> tuple:
     """The filter controls' values that show ``filters``, in the order of ``ids.CONTROLS``."""
     return (
