@@ -331,9 +331,11 @@ def test_a_busy_lane_draws_its_density_and_keeps_only_its_key_events_as_markers(
     fig = figures.figure("timeline", df, Filters(), ds, width=1100)
     shown = {c for t in fig.data if t.name == "Events" for c in t.customdata}
     assert shown == {"l0", "crash", "q0", "q1", "q2"}  # the quiet lane whole; the busy one's first and crash
-    density = [t for t in fig.data if t.name == "density"]
-    assert len(density) == 1 and density[0].base == 0.37  # the busy lane (y 0), bars rising from its foot
-    assert sum(int(h.split(": ")[1].split(" ")[0]) for h in density[0].hovertext) == 401
+    density = [t.to_plotly_json() for t in fig.data if t.name == "density"]
+    assert len(density) == 1 and density[0]["y"][0] == 0.37  # the busy lane (y 0), rising from its foot
+    counts = figures.bin_counts(density[0])
+    assert sum(counts) == 401 and len(density[0]["x"]) == 2 * len(counts) + 2  # a step outline: two points a bin
+    assert max(0.37 - y for y in density[0]["y"]) == pytest.approx(0.74)  # the busiest step fills the lane
     assert "busy lanes show how many events" in fig.layout.title.text
     assert figures.DENSITY_LABEL in [t.name for t in fig.data]
 
@@ -380,3 +382,18 @@ def test_an_empty_window_keeps_its_date_axis_to_zoom_out_from(data):
     fig = figures.figure("timeline", df, Filters(start=PartialDate(1962, 3, 2), end=PartialDate(1962, 3, 19)), ds)
     assert fig.layout.xaxis.visible is True and list(fig.layout.xaxis.range) == ["1962-03-02", "1962-03-20"]
     assert fig.layout.annotations[0].text == "No events between 1962-03-02 and 1962-03-19: zoom out, or press All"
+
+
+def test_the_legend_is_a_grid_of_equal_columns_as_many_as_the_longest_name_allows(data):
+    df, ds = data
+    for width in (1100, 700, 360):
+        fig = figures.figure("timeline", df, Filters(), ds, width=width)
+        names = [t.name for t in fig.data if t.x == (None,)]  # the legend's entries
+        assert fig.layout.legend.entrywidthmode == "fraction"
+        columns = round(1 / fig.layout.legend.entrywidth)
+        room = lambda n: (width - 40) // n  # noqa: E731  (a column's pixels)
+        widest = max(40 + 7 * len(name) * (11 if width < 640 else 13) // 13 for name in names)  # at 7 px a letter
+        assert widest <= room(columns) or columns == 1  # every name fits its column
+        assert columns == 5 or widest > room(columns + 1)  # and no more columns would fit
+        look = charts.Look(charts.THEMES["light"], width)
+        assert look.fit_legend({"legend": {}}, names) == 22 * -(-len(names) // columns)

@@ -66,10 +66,13 @@ class Look:
     def narrow(self) -> bool:
         return self.width is not None and self.width < 640
 
-    def legend_height(self, names: list[str]) -> int:
-        """Room for a horizontal legend of ``names``: as many a row as the longest name allows."""
-        entry = 40 + 6 * max(map(len, names), default=0) * (11 if self.narrow else 13) // 13
+    def fit_legend(self, layout: dict, names: list[str]) -> int:
+        """Lay the horizontal legend of ``names`` out as a grid, as many a row as the longest name
+        allows (at most five), and return the height it needs. A grid of equal columns, not
+        plotly's own flow, which puts one entry a row as soon as one name is long."""
+        entry = 40 + 7 * max(map(len, names), default=0) * (11 if self.narrow else 13) // 13
         per_row = max(1, min(5, ((self.width or 1100) - 40) // entry))
+        layout["legend"].update(entrywidthmode="fraction", entrywidth=round(1 / per_row, 4))
         return 22 * -(-len(names) // per_row)
 
 

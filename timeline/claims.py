@@ -128,7 +128,7 @@ def figure(df: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look) -> 
     data += [legend_entry("The article's date", "circle-open", look.theme.muted),
              legend_entry("The record's date (filled)", "circle", look.theme.muted)]  # fmt: skip
     lane = 30 if look.narrow else 36
-    layout["height"] = 140 + lane * len(shown) + look.legend_height([t["name"] for t in data if t.get("showlegend", True)])
+    layout["height"] = 140 + lane * len(shown) + look.fit_legend(layout, [t["name"] for t in data if t.get("showlegend", True)])
     labels = [_label(r, 28 if look.narrow else 48) for r in shown]
     layout["yaxis"].update(
         tickvals=list(range(len(shown))), ticktext=labels, range=[len(shown) - 0.5, -0.5], fixedrange=True,

@@ -248,7 +248,7 @@ def timeline(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look)
     )
     data += key
     lane_height = 34 if look.narrow else 46
-    layout["height"] = 130 + lane_height * max(len(lanes), 2) + look.legend_height([entry["name"] for entry in key])
+    layout["height"] = 130 + lane_height * max(len(lanes), 2) + look.fit_legend(layout, [entry["name"] for entry in key])
     layout["xaxis"].update(type="date", range=[w.strftime("%Y-%m-%d") for w in window])
     layout["yaxis"].update(
         type="linear", range=[len(lanes) - 0.5, -0.5], tickmode="array", tickvals=list(range(len(lanes))),
@@ -294,7 +294,7 @@ def activity(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look)
     layout["yaxis"].update(title={"text": what.capitalize()}, rangemode="tozero", tickformat="d", fixedrange=True)
     layout.update(barmode="stack", hovermode="closest", bargap=0.15)
     layout["legend"].update(traceorder="normal")
-    layout["height"] += look.legend_height([trace["name"] for trace in data])
+    layout["height"] += look.fit_legend(layout, [trace["name"] for trace in data])
     return go.Figure({"data": data, "layout": layout}, _validate=False)
 
 
@@ -340,14 +340,14 @@ BUILDERS: dict[str, Callable[[pd.DataFrame, Filters, Dataset, Look], go.Figure]]
 
 # A lane shows each event while it holds at most one per DETAIL_PX pixels of plot width: 11-pixel
 # markers then overlap by about half at worst, and each can still be seen and clicked. A busier
-# lane draws its events' density (a bar per DENSITY_PX pixels, as tall as its share of the lane's
-# busiest bar) and, as markers on top, only the events that matter: world firsts, milestones,
+# lane draws its events' density (shaded steps, a step per DENSITY_PX pixels as tall as its share of
+# the lane's busiest step) and, as markers on top, only the events that matter: world firsts, milestones,
 # failures of crewed flights, events the articles mention or the claims are about, and the event
 # open in the details. Zooming in (the URL's from/to) narrows the window until every lane shows each event.
 DETAIL_PX = 6
 DENSITY_PX = 5
 PLOT_MARGIN_PX = 230  # lane labels and margins: the plot is the chart's width less this
-DENSITY_LABEL = "Bars: events per period where a lane is too busy to show each one"
+DENSITY_LABEL = "Shaded: events per period (busy lanes)"
 
 
 PLOT_MARGIN_NARROW_PX = 70  # on a phone the lanes are labelled with codes
@@ -395,39 +395,50 @@ def _empty_window(layout: dict, filters: Filters, look: Look) -> go.Figure:
 
 
 def _density(marks: pd.DataFrame, window: tuple[pd.Timestamp, pd.Timestamp], look: Look) -> list[dict]:
-    """A bar trace per busy lane: its events per bin across the window (hover: count and span)."""
+    """A trace per busy lane: its events per bin across the window, as one filled step outline
+    rising from the lane's foot (hover: a bin's count and span). One path per lane, not a bar per
+    bin: a zoom or pan redraws a few paths, whatever the number of bins and lanes."""
     if marks.empty:
         return []
     lo, hi = window
     bins = max(10, plot_width(look) // DENSITY_PX)
     edges = pd.date_range(lo, hi, periods=bins + 1)
-    width = (edges[1] - edges[0]) / pd.Timedelta(milliseconds=1)
+    xs = [e.strftime("%Y-%m-%d %H:%M") for e in edges]
+    spans = [_bin_span(edges[i], edges[i + 1]) for i in range(bins)]
     out = []
     for lane, group in marks.groupby("lane", sort=False):
-        counts = pd.cut(group["start"], edges, right=False).value_counts(sort=False)
-        top = max(1, int(counts.max()))
-        kept = [(i, int(n)) for i, n in enumerate(counts.tolist()) if n]
-        y, color = int(group["y"].iat[0]), group["lane_color"].iat[0]
-        spans = [_bin_span(edges[i], edges[i + 1]) for i, _ in kept]
+        counts = pd.cut(group["start"], edges, right=False).value_counts(sort=False).tolist()
+        top, foot, color = max(1, max(counts)), int(group["y"].iat[0]) + DENSITY_FOOT, group["lane_color"].iat[0]
+        heights = [foot - DENSITY_HEIGHT * n / top for n in counts]
+        said = [f"{text(lane)}: {n:,} event{'s' * (n != 1)}<br>{span}" for n, span in zip(counts, spans)]
         out.append({
-            "type": "bar", "orientation": "v", "name": "density", "showlegend": False,
-            "x": [(edges[i] + (edges[i + 1] - edges[i]) / 2).strftime("%Y-%m-%d %H:%M") for i, _ in kept],
-            "y": [-0.74 * n / top for _, n in kept], "base": y + 0.37, "width": width,
-            "marker": {"color": alpha(color, 0.55), "line": {"width": 0}},
-            "hovertext": [f"{text(lane)}: {n:,} event{'s' * (n != 1)}<br>{span}" for (_, n), span in zip(kept, spans)],
-            "hovertemplate": "%{hovertext}<extra></extra>",
+            "type": "scatter", "mode": "lines", "name": "density", "showlegend": False, "fill": "toself",
+            "x": [xs[0]] + [x for i in range(bins) for x in (xs[i], xs[i + 1])] + [xs[-1]],
+            "y": [foot] + [h for h in heights for _ in (0, 1)] + [foot],
+            "hovertext": [said[0]] + [t for t in said for _ in (0, 1)] + [said[-1]],
+            "hovertemplate": "%{hovertext}<extra></extra>", "hoveron": "points",
+            "line": {"width": 0}, "fillcolor": alpha(color, 0.55),
         })  # fmt: skip
     return out
 
 
-SPAN_OFFSET = 0.2  # spans run as a thin band under the lane's line of markers, never over them
+DENSITY_FOOT = 0.37  # a lane's density rises from just above its foot (lanes are a unit apart) ...
+DENSITY_HEIGHT = 0.74  # ... to this at its busiest bin
+
+
+def bin_counts(trace: dict) -> list[int]:
+    """The events per bin a density trace draws (each bin is two points of its outline)."""
+    return [int(t.split(": ")[1].split(" ")[0].replace(",", "")) for t in trace["hovertext"][1:-1:2]]
 
 
 def _bin_span(start: pd.Timestamp, stop: pd.Timestamp) -> str:
-    """A density bar's period in days (``1969-01-01 – 1969-01-05``), or its hours within one day."""
+    """A density bin's period in days (``1969-01-01 – 1969-01-05``), or its hours within one day."""
     if stop - start >= pd.Timedelta(days=2):
         return f"{start:%Y-%m-%d} – {stop - pd.Timedelta(days=1):%Y-%m-%d}"
     return f"{start:%Y-%m-%d %H:%M} – {stop:%Y-%m-%d %H:%M} UTC"
+
+
+SPAN_OFFSET = 0.2  # spans run as a thin band under the lane's line of markers, never over them
 
 
 def _spans(spans: pd.DataFrame) -> list[dict]:

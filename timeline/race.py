@@ -249,7 +249,7 @@ def dates(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look) ->
     countries = len({r.country for r in plotted})
     lane = max(34, (9 if narrow else 10) * countries + 8)
     legend = [t["name"] for t in data if t.get("showlegend", True)]
-    layout["height"] = 118 + lane * len(labels) + look.legend_height(legend)
+    layout["height"] = 118 + lane * len(labels) + look.fit_legend(layout, legend)
     layout["yaxis"].update(
         tickvals=list(range(len(labels))), ticktext=[wrap(label, 16 if narrow else 22) for label in labels],
         range=[len(labels) - 0.5, -0.5], showgrid=False, fixedrange=True, ticks="", automargin=True, title=None,
@@ -403,7 +403,7 @@ def count(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look) ->
     shown = [r for s in stepped.values() for step in s for r in step.reaches]
     data += status_keys((r.status for r in shown), any(r.world_first for r in shown), theme)
     legend = [t["name"] for t in data if t.get("showlegend", True)]
-    layout["height"] = (340 if narrow else 460) + look.legend_height(legend)
+    layout["height"] = (340 if narrow else 460) + look.fit_legend(layout, legend)
     top = max(step.count for s in stepped.values() for step in s)
     layout["yaxis"].update(
         title={"text": f"Milestones reached (of {len(race.milestones)})", "font": {"size": 12 if narrow else 13}},
