@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
+import plotly.graph_objects as go
 import pytest
 
 from timeline import claims, frame, store
@@ -103,7 +104,7 @@ def test_rows_follow_the_article_and_verdict_filters_in_article_order(loaded):
 
 def test_the_dumbbell_joins_claimed_and_record_dates_one_row_per_dated_claim(loaded):
     df, ds = frame.to_frame(loaded.dataset), loaded.dataset
-    fig = claims.figure(df, Filters(view="claims"), ds, Look(THEMES["light"], 1200))
+    fig = go.Figure(claims.figure(df, Filters(view="claims"), ds, Look(THEMES["light"], 1200)))
     bells = [t for t in fig.data if t.mode == "lines+markers"]
     assert [t.customdata for t in bells] == [("red-sputnik", "red-sputnik"), ("red-china-1975", "red-china-1975")]
     assert bells[1].x == ("1975-01-01", "1970-04-24") and bells[1].line.color == claims.VERDICT["contradicted"].color
@@ -111,7 +112,7 @@ def test_the_dumbbell_joins_claimed_and_record_dates_one_row_per_dated_claim(loa
     assert "✗ Contradicted" in legend and "✓ Supported" in legend
     assert list(fig.layout.yaxis.ticktext) == ["✓ The Soviet Union launched the first satellite…",
                                                "✗ China launched its first satellite in 1975."]  # fmt: skip
-    undated = claims.figure(df, Filters(view="claims", articles=("blue",)), ds, Look(THEMES["light"]))
+    undated = go.Figure(claims.figure(df, Filters(view="claims", articles=("blue",)), ds, Look(THEMES["light"])))
     assert not undated.data and undated.layout.annotations  # no dated claim: the empty chart says so
 
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Iterable
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from .frame import Filters
 from .models import SYMBOLS, Dataset
@@ -115,8 +114,18 @@ def base_layout(filters: Filters, look: Look, what: str, dataset: Dataset | None
         "legend": {"orientation": "h", "x": 0, "xref": "container", "y": 0, "yref": "container", "yanchor": "bottom",
                    "itemclick": False, "itemdoubleclick": False,
                    "font": {"color": theme.muted, "size": 11 if small else 13}},
-        "hoverlabel": {"font": {"family": "system-ui, sans-serif"}}, "autosize": True,
+        "hoverlabel": {"font": {"family": "system-ui, sans-serif"}}, "autosize": True, "template": template(theme),
     }  # fmt: skip
+
+
+def template(theme: Theme) -> dict:
+    """What every chart takes from plotly's default template, said once and small: the charts set
+    their own colours, so the rest of plotly's (7 KB in every figure) is left out."""
+    axis = {"automargin": True, "ticks": "", "title": {"standoff": 15}}
+    return {
+        "layout": {"autotypenumbers": "strict", "hoverlabel": {"align": "left"}, "xaxis": axis, "yaxis": axis},
+        "data": {"bar": [{"marker": {"line": {"color": theme.background, "width": 0.5}}}]},
+    }
 
 
 def title(filters: Filters, what: str, dataset: Dataset | None = None) -> str:
@@ -125,7 +134,7 @@ def title(filters: Filters, what: str, dataset: Dataset | None = None) -> str:
     return text(f"{shown[0].upper()}{shown[1:]} · {what}")
 
 
-def empty(layout: dict, theme: Theme) -> go.Figure:
+def empty(layout: dict, theme: Theme) -> dict:
     """The chart when nothing matches: hidden axes and a line saying so."""
     layout["xaxis"].update(visible=False)
     layout["yaxis"].update(visible=False)
@@ -133,7 +142,7 @@ def empty(layout: dict, theme: Theme) -> go.Figure:
         "text": "No events match these filters", "showarrow": False, "xref": "paper", "yref": "paper",
         "x": 0.5, "y": 0.5, "font": {"size": 16, "color": theme.muted},
     }]  # fmt: skip
-    return go.Figure({"data": [], "layout": layout}, _validate=False)
+    return {"data": [], "layout": layout}
 
 
 def legend_entry(name: str, symbol: str, color: str, size: int = 11) -> dict:

@@ -20,7 +20,6 @@ import urllib.parse
 from dataclasses import dataclass
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from .charts import Look, base_layout, empty, legend_entry, text
 from .frame import Filters
@@ -96,7 +95,7 @@ def wrong_events(dataset: Dataset) -> set[str]:
 # --- the chart ------------------------------------------------------------------------------------
 
 
-def figure(df: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look) -> go.Figure:
+def figure(df: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look) -> dict:
     """A dumbbell per dated claim: the date the article claims and the record's date on one time
     axis, joined by a line and coloured by verdict; one row per claim, top to bottom in article
     order. Every point carries its claim id as ``customdata``."""
@@ -140,7 +139,7 @@ def figure(df: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look) -> 
     layout["xaxis"].update(type="date", range=[(lo - pad).strftime("%Y-%m-%d"), (hi + pad).strftime("%Y-%m-%d")])
     layout.update(hovermode="closest", dragmode="zoom")
     layout["legend"].update(traceorder="normal")
-    return go.Figure({"data": data, "layout": layout}, _validate=False)
+    return {"data": data, "layout": layout}
 
 
 def _title(filters: Filters, dataset: Dataset, count: int) -> str:

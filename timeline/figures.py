@@ -1,4 +1,5 @@
-"""Charts as pure functions: ``figure(view, df, filters, dataset) -> go.Figure``.
+"""Charts as pure functions: ``figure(view, df, filters, dataset) -> go.Figure``, and the same
+chart as plotly's JSON (``plotly_json``), which the app sends.
 
 The Dash app and ``timeline export`` both draw through ``figure``, so what is downloaded is what is
 on screen. Callers pass the whole table from ``frame.to_frame(dataset)``; ``figure`` applies the
@@ -16,6 +17,7 @@ import datetime as dt
 import re
 from typing import Callable
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -50,6 +52,8 @@ from .models import Dataset
 # and 3.0 s with SVG (zooming: 0.4-1.9 s and 1.5-1.8 s). SVG's cost grows with the points,
 # WebGL's hardly: at 100,000 events only WebGL is usable.
 GL_POINTS = 20_000
+
+
 def figure(
     view: str, df: pd.DataFrame, filters: Filters, dataset: Dataset, *, theme: str = "light", width: int | None = None,
     selected: str = "",
@@ -61,6 +65,15 @@ def figure(
     ``selected``: the event open in the details, which the timeline shows as a marker even in a
     busy lane.
     """
+    return go.Figure(plotly_json(view, df, filters, dataset, theme=theme, width=width, selected=selected), _validate=False)
+
+
+def plotly_json(
+    view: str, df: pd.DataFrame, filters: Filters, dataset: Dataset, *, theme: str = "light", width: int | None = None,
+    selected: str = "",
+) -> dict:
+    """``figure``'s chart as plotly's JSON (``{"data": [...], "layout": {...}}``), as the app sends it:
+    no ``go.Figure`` on the way, which copies the whole chart once to make it and once to send it."""
     if view not in BUILDERS:
         raise ValueError(f"no chart for view {view!r} (one of {', '.join(BUILDERS)})")
     if theme not in THEMES:
@@ -131,7 +144,7 @@ def placed(rows: pd.DataFrame, filters: Filters, dataset: Dataset) -> pd.DataFra
         out = rows.copy()
         out["country"] = [next((c for c in cs if c in selected), cs[0]) for cs in rows["countries"]]
         order = {key: i for i, key in enumerate(dataset.types)}
-        out["lane"] = [dataset.types[t].label for t in out["type"]]
+        out["lane"] = out["type"].map({key: t.label for key, t in dataset.types.items()})
         out["lane_order"] = out["type"].map(order)
         out["lane_color"] = out["type"].map(type_colors(dataset))
     else:
@@ -139,7 +152,7 @@ def placed(rows: pd.DataFrame, filters: Filters, dataset: Dataset) -> pd.DataFra
         if selected:
             out = out[out["country"].isin(selected)]
         order = {code: i for i, code in enumerate(dataset.countries)}
-        out["lane"] = [dataset.countries[c].name for c in out["country"]]
+        out["lane"] = out["country"].map({code: c.name for code, c in dataset.countries.items()})
         out["lane_order"] = out["country"].map(order)
         out["lane_color"] = out["country"].map(colors)
     out["color"] = out["country"].map(colors)
@@ -187,13 +200,13 @@ def others_note(marks: pd.DataFrame) -> str:
 
 
 def _lane_names(marks: pd.DataFrame) -> list[str]:
-    return list(dict.fromkeys(marks["lane"]))
+    return list(marks["lane"].unique())  # in order of appearance
 
 
 # --- views ------------------------------------------------------------------------------------
 
 
-def timeline(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look) -> go.Figure:
+def timeline(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look) -> dict:
     """One lane per country (or type); symbol by type, colour by country, status by fill.
 
     Lean on the wire (the app sends this figure on every filter change, and datasets run to
@@ -256,10 +269,10 @@ def timeline(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look)
         fixedrange=True, showgrid=True, ticks="", automargin=True, title=None,
     )  # fmt: skip
     layout.update(barmode="overlay", hovermode="closest", dragmode="zoom")
-    return go.Figure({"data": data, "layout": layout}, _validate=False)
+    return {"data": data, "layout": layout}
 
 
-def activity(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look) -> go.Figure:
+def activity(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look) -> dict:
     """Events per year, per 5 years or per decade (``activity_bin``: whichever keeps the bars
     readable for the filtered span), stacked by country (or type); bins only within the data."""
     marks = placed(rows, filters, dataset)
@@ -295,7 +308,7 @@ def activity(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look)
     layout.update(barmode="stack", hovermode="closest", bargap=0.15)
     layout["legend"].update(traceorder="normal")
     layout["height"] += look.fit_legend(layout, [trace["name"] for trace in data])
-    return go.Figure({"data": data, "layout": layout}, _validate=False)
+    return {"data": data, "layout": layout}
 
 
 def activity_bin(first: int, last: int) -> int:
@@ -315,7 +328,7 @@ def bin_label(start: int, size: int, short: bool = False) -> str:
 def counted(rows: pd.DataFrame, dataset: Dataset, n: int = 2) -> str:
     """What the rows are, in words: "launches" when every row is of one type labelled Launch, else
     "events" (singular when ``n`` is 1)."""
-    kinds = set(rows["type"]) if len(rows) else set()
+    kinds = set(rows["type"].unique())
     if len(kinds) != 1:
         return "event" if n == 1 else "events"
     label = dataset.types[kinds.pop()].label.lower()
@@ -325,7 +338,7 @@ def counted(rows: pd.DataFrame, dataset: Dataset, n: int = 2) -> str:
 
 
 # view -> builder(filtered rows, filters, dataset, look). A new view adds its entry here.
-BUILDERS: dict[str, Callable[[pd.DataFrame, Filters, Dataset, Look], go.Figure]] = {
+BUILDERS: dict[str, Callable[[pd.DataFrame, Filters, Dataset, Look], dict]] = {
     "timeline": timeline,
     "activity": activity,
     "race": race.figure,
@@ -384,13 +397,13 @@ def time_window(marks: pd.DataFrame, filters: Filters) -> tuple[pd.Timestamp, pd
     return lo, max(hi, lo + pd.Timedelta(days=1))
 
 
-def _empty_window(layout: dict, filters: Filters, look: Look) -> go.Figure:
+def _empty_window(layout: dict, filters: Filters, look: Look) -> dict:
     """A zoom window with no event in it: the empty chart, but with its date axis, so a pan or a
     zoom out (wheel, drag, "All") still works from here."""
     figure = empty(layout, look.theme)
     lo, hi = filters.start.first_day, filters.end.last_day + dt.timedelta(days=1)
-    figure.layout.xaxis.update(visible=True, type="date", range=[str(lo), str(hi)])
-    figure.layout.annotations[0].text = f"No events between {filters.start} and {filters.end}: zoom out, or press All"
+    figure["layout"]["xaxis"].update(visible=True, type="date", range=[str(lo), str(hi)])
+    figure["layout"]["annotations"][0]["text"] = f"No events between {filters.start} and {filters.end}: zoom out, or press All"
     return figure
 
 
@@ -406,8 +419,10 @@ def _density(marks: pd.DataFrame, window: tuple[pd.Timestamp, pd.Timestamp], loo
     xs = [e.strftime("%Y-%m-%d %H:%M") for e in edges]
     spans = [_bin_span(edges[i], edges[i + 1]) for i in range(bins)]
     out = []
+    cuts = edges.to_numpy("datetime64[ns]")  # a bin holds the events from its edge up to the next one's
     for lane, group in marks.groupby("lane", sort=False):
-        counts = pd.cut(group["start"], edges, right=False).value_counts(sort=False).tolist()
+        at = np.searchsorted(cuts, group["start"].to_numpy("datetime64[ns]"), side="right") - 1
+        counts = np.bincount(at[(at >= 0) & (at < bins)], minlength=bins).tolist()
         top, foot, color = max(1, max(counts)), int(group["y"].iat[0]) + DENSITY_FOOT, group["lane_color"].iat[0]
         heights = [foot - DENSITY_HEIGHT * n / top for n in counts]
         said = [f"{text(lane)}: {n:,} event{'s' * (n != 1)}<br>{span}" for n, span in zip(counts, spans)]
@@ -493,12 +508,12 @@ def _disputed(marks: pd.DataFrame, wrong: set[str], scatter: str) -> list[dict]:
 def _keys(marks: pd.DataFrame, filters: Filters, dataset: Dataset, theme: Theme) -> list[dict]:
     """Legend entries that explain the marks (types, status, firsts; countries when lanes are types)."""
     if filters.lanes == "type":
-        present, colors = set(marks["country"]), country_colors(dataset)
+        present, colors = set(marks["country"].unique()), country_colors(dataset)
         out = [legend_entry(c.name, "square", colors[code]) for code, c in dataset.countries.items() if code in present]
     else:
-        present, symbols = set(marks["type"]), type_symbols(dataset)
+        present, symbols = set(marks["type"].unique()), type_symbols(dataset)
         out = [legend_entry(t.label, symbols[key], theme.muted) for key, t in dataset.types.items() if key in present]
-    out += status_keys(marks["status"], bool(marks["first"].any()), theme)
+    out += status_keys(marks["status"].unique(), bool(marks["first"].any()), theme)
     if marks["id"].isin(claims.wrong_events(dataset)).any():
         out.append(legend_entry(DISPUTED_LABEL, "triangle-down", DISPUTED, 9))
     return out

@@ -163,9 +163,9 @@ def chart(view: str, snapshot: Snapshot, filters: Filters, look: dict, selected:
     view, filters and look of the data (``Snapshot.memo``): readers of the same view share it."""
 
     def draw() -> tuple[dict, dict, dict]:
-        figure = figures.figure(view, snapshot.df, filters, snapshot.dataset, theme=look["theme"],
-                                width=look.get("width"), selected=selected)  # fmt: skip
-        return figure.to_plotly_json(), chart_config(view, filters, look), graph_style(figure)
+        figure = figures.plotly_json(view, snapshot.df, filters, snapshot.dataset, theme=look["theme"],
+                                     width=look.get("width"), selected=selected)  # fmt: skip
+        return figure, chart_config(view, filters, look), graph_style(figure)
 
     return snapshot.memo.get(("chart", view, write_url(filters), look["theme"], look.get("width"), selected), draw)
 
@@ -298,11 +298,11 @@ def graph_config(stem: str, narrow: bool = False) -> dict:
     }  # fmt: skip
 
 
-def graph_style(figure) -> dict:
+def graph_style(figure: dict) -> dict:
     """The chart's height as the graph's own: a responsive graph otherwise drops the figure's
     height when its column narrows (the details panel opening beside it) and collapses. The
     height is the content's (the graph's card has padding), so the plot is exactly the figure."""
-    return {"height": f"{figure.layout.height}px", "boxSizing": "content-box"}
+    return {"height": f"{figure['layout']['height']}px", "boxSizing": "content-box"}
 
 
 def country_options(dataset: Dataset | None) -> list[dict]:

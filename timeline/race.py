@@ -34,7 +34,6 @@ from dataclasses import dataclass
 from typing import Iterable
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from . import frame
 from .charts import (
@@ -220,12 +219,12 @@ def notes(race: Race, dataset: Dataset) -> list[str]:
 # --- the chart ------------------------------------------------------------------------------------
 
 
-def figure(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look) -> go.Figure:
+def figure(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look) -> dict:
     """The race chart ``filters.chart`` asks for: milestones by date (``dates``) or the count (``count``)."""
     return (count if filters.chart == "count" else dates)(rows, filters, dataset, look)
 
 
-def dates(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look) -> go.Figure:
+def dates(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look) -> dict:
     """One row per milestone, time across; a sub-lane per country, a dot per milestone reached.
 
     Filled: achieved; dotted: partial; hollow: planned; ringed: the world first. ``align=start``
@@ -262,7 +261,7 @@ def dates(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look) ->
     layout["xaxis"].update(_time_axis(race, [_x(r, race.aligned) for r in plotted], dataset, look))
     layout.update(hovermode="closest", dragmode="zoom")
     layout["legend"].update(traceorder="normal")
-    return go.Figure({"data": data, "layout": layout}, _validate=False)
+    return {"data": data, "layout": layout}
 
 
 def _traces(race: Race, plotted: list[Reach], dataset: Dataset, look: Look) -> list[dict]:
@@ -383,7 +382,7 @@ def steps(race: Race) -> dict[str, list[Step]]:
     return out
 
 
-def count(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look) -> go.Figure:
+def count(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look) -> dict:
     """For each country a step line of how many milestones it has reached by each date.
 
     Markers sit on the steps (filled: achieved; dotted: a partial success; ringed: the world first)
@@ -414,7 +413,7 @@ def count(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look) ->
     layout["xaxis"].update(_time_axis(race, xs, dataset, look))
     layout.update(hovermode="closest", dragmode="zoom")
     layout["legend"].update(traceorder="normal")
-    return go.Figure({"data": data, "layout": layout}, _validate=False)
+    return {"data": data, "layout": layout}
 
 
 def _count_traces(race: Race, stepped: dict[str, list[Step]], dataset: Dataset, look: Look) -> list[dict]:
