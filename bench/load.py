@@ -4,8 +4,9 @@
     .venv/bin/python bench/load.py --clients 10 --requests 300 --workers 2 events.yaml
 
 Starts the real server (gunicorn above one worker) on a free 127.0.0.1 port, then each client loops
-until the requests are spent: every fifth turn a page load as a browser with cached scripts makes
-it (the HTML, ``/_dash-layout``, ``/_dash-dependencies``), otherwise a filter change: the chart
+until the requests are spent: every fifth turn a page load of a link to a view, as a browser with
+cached scripts makes it (the HTML, ``/_dash-layout`` with the page's URL and look, which brings the
+chart drawn, and ``/_dash-dependencies``), otherwise a filter change: the chart
 callback (``POST /_dash-update-component``), its payload built from ``/_dash-dependencies``, with
 a filter drawn from the data. Any status but 200, any transport error and any callback answer
 without a figure is an error. Prints a Markdown table (throughput, p50/p95 latency) and exits 1
@@ -39,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 from timeline import store  # noqa: E402
 
 PAGE_EVERY = 5  # one page load per this many turns; the rest are filter changes
+LOOK_COOKIE = "timeline-look=light.1100"  # what the page's script tells the server: theme and chart width
 CHART_OUTPUT = "timeline.figure"
 
 
@@ -216,8 +218,10 @@ async def load(url: str, chart: dict, filters: list[str], clients: int, requests
             turn += 1
             if turn % PAGE_EVERY == 0:
                 left -= 3
-                for path in ("/", "/_dash-layout", "/_dash-dependencies"):
-                    await timed("page", lambda: client.get(url + path))
+                page = url + "/" + rng.choice(filters)  # a link to a view; the page asks for its layout as a browser does
+                await timed("page", lambda: client.get(page))
+                await timed("page", lambda: client.get(url + "/_dash-layout", headers={"Referer": page, "Cookie": LOOK_COOKIE}))
+                await timed("page", lambda: client.get(url + "/_dash-dependencies"))
             else:
                 left -= 1
                 body = chart_body(chart, rng.choice(filters))

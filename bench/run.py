@@ -116,8 +116,10 @@ def peak_rss_mb(proc: subprocess.Popen) -> float:
     return total / 1024
 
 
-def call_chart(url: str, dep: dict, search: str) -> tuple[float, int, int, int]:
-    """Seconds, bytes on the wire (gzip, as browsers ask), JSON bytes and events plotted."""
+def call_chart(url: str, dep: dict, search: str) -> tuple[float, int, int, int, float]:
+    """Seconds, bytes on the wire (gzip, as browsers ask), JSON bytes, events plotted, and the
+    server's own milliseconds (its Server-Timing header: from the request's start to its
+    compressed answer)."""
     request = urllib.request.Request(
         url + "/_dash-update-component", data=json.dumps(chart_body(dep, search)).encode(),
         headers={"Content-Type": "application/json", "Accept-Encoding": "gzip"},
@@ -126,9 +128,10 @@ def call_chart(url: str, dep: dict, search: str) -> tuple[float, int, int, int]:
     with urllib.request.urlopen(request, timeout=120) as response:
         wire = response.read()
         gzipped = response.headers.get("Content-Encoding") == "gzip"
+        server_ms = float(re.search(r"dur=([\d.]+)", response.headers.get("Server-Timing", "dur=nan")).group(1))
     seconds = time.perf_counter() - started
     raw = gzip.decompress(wire) if gzipped else wire
-    return seconds, len(wire), len(raw), len(plotted_ids(json.loads(raw)))
+    return seconds, len(wire), len(raw), len(plotted_ids(json.loads(raw))), server_ms
 
 
 def filter_changes(url: str, dataset_codes: list[str], repeat: int) -> tuple[float, float, float, float]:
@@ -139,7 +142,7 @@ def filter_changes(url: str, dataset_codes: list[str], repeat: int) -> tuple[flo
     for i in range(repeat):
         code = dataset_codes[i % len(dataset_codes)]
         times.append(call_chart(url, dep, f"?country={code}")[0])
-    _, wire, raw, events = call_chart(url, dep, "?view=timeline")
+    _, wire, raw, events, _ = call_chart(url, dep, "?view=timeline")
     return median(times), p95(times), wire / max(events, 1), raw / max(events, 1)
 
 

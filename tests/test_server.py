@@ -103,6 +103,20 @@ def test_healthz_is_503_with_the_errors_when_nothing_good_was_loaded(tmp_path):
                                    "errors": [f"{missing}:1:1: no such file"], "pid": os.getpid()}  # fmt: skip
 
 
+def test_every_answer_says_how_long_it_took_compression_included(fixture_events, caplog):
+    caplog.set_level(logging.INFO)
+    client = create_app([fixture_events]).server.test_client()
+    chart = load.find_callback(client.get("/_dash-dependencies").get_json(), load.CHART_OUTPUT)
+    response = client.post("/_dash-update-component", json=load.chart_body(chart, "?country=CN"),
+                           headers={"Accept-Encoding": "gzip"})  # fmt: skip
+    assert response.status_code == 200 and response.headers["Content-Encoding"] == "gzip"
+    took = re.fullmatch(r"app;dur=(\d+\.\d)", response.headers["Server-Timing"])
+    assert took, response.headers["Server-Timing"]
+    access = [r.getMessage() for r in caplog.records if r.name == "timeline.access"][-1]
+    assert access == (f'127.0.0.1 "POST /_dash-update-component HTTP/1.1" 200 {response.headers["Content-Length"]} '
+                      f"{took.group(1)}ms")  # the compressed size, and the same time  # fmt: skip
+
+
 def test_a_failing_callback_is_logged_with_its_output_and_page(fixture_events, caplog):
     caplog.set_level(logging.INFO)
     client = create_app([fixture_events]).server.test_client()
