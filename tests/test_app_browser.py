@@ -41,6 +41,16 @@ def test_the_default_view_plots_every_event(dash_duo, served):
     assert dash_duo.get_logs() == []
 
 
+def test_the_page_brings_its_chart_and_runs_plotly_once(dash_duo, served):
+    served("?country=US")
+    wait_plotted(dash_duo, {"vanguard-tv3", "zarya"})
+    requests = dash_duo.driver.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name.split('?')[0].split('/').pop())")
+    assert requests.count("plotly.min.js") == 1  # the page's own script; the chart found it ready
+    assert "timeline-look=" in dash_duo.driver.execute_script("return document.cookie")
+    assert dash_duo.get_logs() == []
+
+
 URL_CASES = [
     ("?country=CN,SU&from=1957&to=1975", {"sputnik-1", "dongfanghong-1"}),
     ("?country=US", {"vanguard-tv3", "zarya"}),

@@ -48,10 +48,11 @@ def create_app(
 
 
 def preload_plotly(app: Dash) -> None:
-    """Fetch plotly.js with the page's own scripts: the chart asks for it only once it is on the
-    page (after the layout's request), and then finds it downloaded and only runs it."""
+    """Run plotly.js while the page's layout is on its way: a plain script after Dash's renderer
+    has started (and asked for the layout), so the main thread runs plotly.js during that round
+    trip and the chart finds it ready, instead of asking for it once it is on the page."""
     src = f"{app.config.requests_pathname_prefix}_dash-component-suites/plotly/package_data/plotly.min.js"
-    app.index_string = app.index_string.replace("{%css%}", f'{{%css%}}\n        <link rel="preload" href="{src}" as="script">', 1)
+    app.index_string = app.index_string.replace("{%renderer%}", f'{{%renderer%}}\n            <script src="{src}"></script>', 1)
 
 
 def page() -> Page:
