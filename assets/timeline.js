@@ -16,13 +16,16 @@
     document.documentElement.setAttribute("data-theme", theme);
     return [theme, theme === "dark" ? "Light theme" : "Dark theme"];
   }
-  /* What the server needs to draw a chart for this browser: theme and the chart's width. Kept in
-   * a cookie too, so that the page's own request (its layout) brings the chart already drawn. */
+  /* What the server needs to draw a chart for this browser: theme and the chart's width, in steps
+   * of 20 px, from the window's width (a scrollbar coming or going does not change it). Kept in
+   * cookies too, with the page's URL query, so that the page's own request (its layout) brings the
+   * chart already drawn; the server draws it only when the request's referrer says the same URL. */
   function look(theme) {
     var shown = showTheme(theme);
-    var page = document.documentElement.clientWidth;
-    var width = Math.max(280, Math.round(page < 760 ? page - 30 : page - 340));  // timeline.css's phone and desktop layouts
+    var page = window.innerWidth;
+    var width = Math.max(280, Math.floor((page < 760 ? page - 30 : page - 355) / 20) * 20);  // timeline.css's phone and desktop layouts
     document.cookie = "timeline-look=" + shown[0] + "." + width + "; path=/; SameSite=Strict";
+    document.cookie = "timeline-page=" + encodeURIComponent(window.location.search) + "; path=/; SameSite=Strict";
     return [{theme: shown[0], width: width}, shown[1]];
   }
   function chartDiv() {  /* the chart on screen: the race's or the claims' own, or the main one */

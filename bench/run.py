@@ -14,6 +14,7 @@ import argparse
 import datetime as dt
 import gzip
 import json
+import math
 import os
 import platform
 import re
@@ -128,7 +129,8 @@ def call_chart(url: str, dep: dict, search: str) -> tuple[float, int, int, int, 
     with urllib.request.urlopen(request, timeout=120) as response:
         wire = response.read()
         gzipped = response.headers.get("Content-Encoding") == "gzip"
-        server_ms = float(re.search(r"dur=([\d.]+)", response.headers.get("Server-Timing", "dur=nan")).group(1))
+        timing = re.search(r"dur=([\d.]+)", response.headers.get("Server-Timing", ""))
+        server_ms = float(timing.group(1)) if timing else math.nan  # a server without the header
     seconds = time.perf_counter() - started
     raw = gzip.decompress(wire) if gzipped else wire
     return seconds, len(wire), len(raw), len(plotted_ids(json.loads(raw))), server_ms

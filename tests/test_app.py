@@ -11,6 +11,7 @@ from timeline.cli import main
 from timeline.frame import Filters
 from timeline.live import LiveData
 
+from .fixtures import busy
 from .helpers import load
 
 LOOK = {"theme": "light", "width": 1060}
@@ -31,9 +32,12 @@ def component(tree, wanted: str) -> dict:
 def test_the_page_brings_its_chart_and_the_chart_callback_then_has_nothing_to_do(fixture_events):
     data = LiveData([fixture_events])
     client = create_app(data).server.test_client()
-    assert "timeline-look" in client.get("/assets/timeline.js").get_data(as_text=True)  # the script sets the cookie
+    assert "timeline-look" in client.get("/assets/timeline.js").get_data(as_text=True)  # the script sets the cookies
     client.set_cookie("timeline-look", "light.1060")
-    page = client.get("/_dash-layout", headers={"Referer": "http://localhost/?country=CN"}).get_json()
+    client.set_cookie("timeline-page", "%3Fcountry%3DCN")
+    answer = client.get("/_dash-layout", headers={"Referer": "http://localhost/?country=CN"})
+    assert answer.headers["Cache-Control"] == "no-store"  # drawn for this page and look
+    page = answer.get_json()
     graph, drawn = component(page, ids.CHART), component(page, ids.CHART_DRAWN)["data"]
     cn = set(frame.apply(data.current().df, Filters(countries=("CN",)))["id"])
     assert {c for t in graph["figure"]["data"] for c in t.get("customdata") or ()} == cn
@@ -44,8 +48,39 @@ def test_the_page_brings_its_chart_and_the_chart_callback_then_has_nothing_to_do
     narrow = {**values, "look.data": {"theme": "light", "width": 500}}  # the browser's look differs: drawn again
     answer = client.post("/_dash-update-component", json=load.callback_body(chart, narrow)).get_json()
     assert {c for t in answer["response"][ids.CHART]["figure"]["data"] for c in t.get("customdata") or ()} == cn
-    elsewhere = client.get("/_dash-layout", headers={"Referer": "http://example.org/?country=US"}).get_json()
-    assert component(elsewhere, ids.CHART_DRAWN)["data"][0] == ""  # another site's URL is not this page's
+
+
+def test_the_page_draws_no_chart_for_a_url_it_is_not_sure_of(fixture_events):
+    client = create_app([fixture_events]).server.test_client()
+    client.set_cookie("timeline-look", "light.1060")
+    client.set_cookie("timeline-page", "%3Fview%3Dtable")
+    for headers in (
+        {"Referer": "http://localhost/"},  # a referrer cut to the site by a proxy's policy: the cookie says otherwise
+        {},  # no referrer at all
+        {"Referer": "http://localhost/?country=US"},  # another tab wrote the cookie last
+        {"Referer": "http://localhost/?view=table", "Sec-Fetch-Site": "cross-site"},  # not the page's own request
+    ):  # fmt: skip
+        page = client.get("/_dash-layout", headers=headers).get_json()
+        assert component(page, ids.CHART_DRAWN)["data"] is None and component(page, ids.CHART)["figure"]["data"] == []
+    page = client.get("/_dash-layout", headers={"Referer": "http://localhost/?view=table"}).get_json()
+    assert component(page, ids.RESULTS)["className"] == "results no-chart"  # agreed: the table's page, no chart
+
+
+def test_the_chart_callback_finds_an_opened_events_chart_drawn_by_the_page(tmp_path):
+    path = tmp_path / "busy.yaml"
+    path.write_text(busy(), encoding="utf-8")
+    data = LiveData([path])
+    client = create_app(data).server.test_client()
+    client.set_cookie("timeline-look", "light.1060")
+    client.set_cookie("timeline-page", "%3Fevent%3Dl7")
+    page = client.get("/_dash-layout", headers={"Referer": "http://localhost/?event=l7"}).get_json()
+    drawn = component(page, ids.CHART_DRAWN)["data"]
+    assert drawn[3:] == ["l7"] and "l7" in {c for t in component(page, ids.CHART)["figure"]["data"]
+                                            for c in t.get("customdata") or ()}  # fmt: skip
+    chart = load.find_callback(client.get("/_dash-dependencies").get_json(), load.CHART_OUTPUT)
+    values = {"url.search": "?event=l7", "look.data": LOOK, "data-version.data": data.current().version,
+              "chart-drawn.data": drawn}  # fmt: skip
+    assert client.post("/_dash-update-component", json=load.callback_body(chart, values)).status_code == 204
 
 
 def test_create_app_is_a_wsgi_app_that_serves_errors_instead_of_crashing(tmp_path):

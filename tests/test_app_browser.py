@@ -41,9 +41,34 @@ def test_the_default_view_plots_every_event(dash_duo, served):
     assert dash_duo.get_logs() == []
 
 
+# Counts each graph's plotly draws of a figure with data (window.__draws, by the graph's id).
+COUNT_DRAWS = """
+(function () {
+  let real;
+  window.__draws = {};
+  Object.defineProperty(window, "Plotly", {configurable: true, get() { return real; }, set(value) {
+    real = value;
+    for (const name of ["react", "newPlot"]) {
+      const draw = value[name];
+      value[name] = function (gd, data) {
+        const graph = gd && gd.closest ? gd.closest("[id]") : null;
+        const figure = data && data.data ? data.data : data;
+        if (graph && figure && figure.length) { window.__draws[graph.id] = (window.__draws[graph.id] || 0) + 1; }
+        return draw.apply(this, arguments);
+      };
+    }
+  }});
+})();
+"""
+
+
 def test_the_page_brings_its_chart_and_runs_plotly_once(dash_duo, served):
+    dash_duo.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": COUNT_DRAWS})
     served("?country=US")
     wait_plotted(dash_duo, {"vanguard-tv3", "zarya"})
+    until(lambda: not dash_duo.driver.execute_script("return document.querySelector('[data-dash-is-loading=\"true\"]')"),
+          message="every callback answered")  # fmt: skip
+    assert dash_duo.driver.execute_script("return window.__draws") == {"timeline": 1}  # the page's drawing, once
     requests = dash_duo.driver.execute_script(
         "return performance.getEntriesByType('resource').map(e => e.name.split('?')[0].split('/').pop())")
     assert requests.count("plotly.min.js") == 1  # the page's own script; the chart found it ready

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pandas as pd
 import pytest
 
 from timeline import figures, frame
+from timeline.drawing import EMPTY_FIGURE, chart, main_key, parse_look, pinned
 from timeline.frame import Filters
-from timeline.layout import (
-    EMPTY_FIGURE,
-    Page,
-    chart,
-    chart_drawn,
-    cookie_look,
-    decade_buttons,
-    first_chart,
-    pinned,
-    quick_label,
-    quick_ranges,
-)
+from timeline.layout import Page, decade_buttons, first_chart, quick_label, quick_ranges
 from timeline.live import LiveData, Memo
 from timeline.urlstate import write_url
 
@@ -57,12 +50,15 @@ LOOK = {"theme": "light", "width": 1060}
 
 
 @pytest.mark.parametrize("value, look", [
-    ("light.1060", LOOK), ("dark.360", {"theme": "dark", "width": 360}),
+    ("light.1060", LOOK), ("dark.360", {"theme": "dark", "width": 360}), ({"theme": "light", "width": 1060}, LOOK),
+    ("light.1075", LOOK), ({"theme": "light", "width": 99_999}, {"theme": "light", "width": 20_000}),  # in steps, bounded
+    ("light.100", {"theme": "light", "width": 280}),
     (None, None), ("", None), ("sepia.1000", None), ("light.", None), ("light.-5", None), ("light.1e3", None),
-    ("light.99999", None), ("light.100", None), ("light.1060.2", None),
+    ("light.1060.2", None), ({"theme": "light", "width": "wide"}, None), ({"theme": "light", "width": [1]}, None),
+    ({"theme": "light", "width": True}, None), ({"width": 1000}, None), ("not a look", None), (["light"], None),
 ])  # fmt: skip
-def test_the_look_cookie_is_read_strictly(value, look):
-    assert cookie_look(value) == look
+def test_the_look_is_read_strictly_from_its_cookie_or_store(value, look):
+    assert parse_look(value) == look
 
 
 def ids_in(figure: dict) -> set[str]:
@@ -74,6 +70,7 @@ def test_the_page_brings_the_chart_its_url_asks_for(fixture_events):
     first = first_chart(snapshot, Page("?country=CN", LOOK))
     assert ids_in(first.figure) == set(frame.apply(snapshot.df, Filters(countries=("CN",)))["id"]) != set()
     assert first.drawn == [write_url(Filters(countries=("CN",))), LOOK, snapshot.version]
+    assert first_chart(snapshot, Page(None, LOOK)).drawn is None  # the URL not known: the callback draws
     assert first.style["height"] == f"{first.figure['layout']['height']}px"
     assert first.config["toImageButtonOptions"]["filename"] == figures.file_stem("timeline", Filters(countries=("CN",)))
     assert first.results_class == "results"
@@ -81,6 +78,7 @@ def test_the_page_brings_the_chart_its_url_asks_for(fixture_events):
 
 @pytest.mark.parametrize("page, results", [
     (Page("?country=CN"), "results"),  # no look yet: the callback draws it once the browser says
+    (Page(None, LOOK), "results"),  # the page's URL not known (no referrer, or not the page's own)
     (Page("?view=table", LOOK), "results no-chart"),
     (Page("?view=race", LOOK), "results race-view"),  # drawn beside its matrix by its own callback
 ])  # fmt: skip
@@ -97,12 +95,15 @@ def busy_snapshot(tmp_path):
 
 def test_an_open_event_hidden_in_a_busy_lane_is_drawn_as_a_marker(tmp_path):
     snapshot = busy_snapshot(tmp_path)
-    assert pinned(snapshot, Filters(), "l7", LOOK) == "l7"  # in the busy lane's bars only
+    assert pinned(snapshot, Filters(), "l7", LOOK) == "l7"  # in the busy lane's bars only (decided from the data)
+    chart("timeline", snapshot, Filters(), LOOK)
+    assert pinned(snapshot, Filters(), "l7", LOOK) == "l7"  # the same, decided from the chart drawn
     assert pinned(snapshot, Filters(), "q1", LOOK) == ""  # a marker already: no redraw
     assert pinned(snapshot, Filters(), "l0", LOOK) == ""  # a world first: a marker already
     assert pinned(snapshot, Filters(countries=("QU",)), "l7", LOOK) == ""  # filtered out: nothing to show
     assert pinned(snapshot, Filters(view="activity"), "l7", LOOK) == ""  # no markers in that chart
-    assert chart_drawn(snapshot, Filters(), "l7", LOOK)[3:] == ["l7"]
+    assert main_key(snapshot, Filters(), "l7", LOOK) == ([write_url(Filters()), LOOK, snapshot.version, "l7"], "l7")
+    assert main_key(snapshot, Filters(), "q1", LOOK)[1] == ""
     first = first_chart(snapshot, Page("?event=l7", LOOK))
     assert "l7" in ids_in(first.figure) and first.drawn[3:] == ["l7"]
     assert "l7" not in ids_in(first_chart(snapshot, Page("", LOOK)).figure)
@@ -130,4 +131,45 @@ def test_the_memo_keeps_the_latest_drawings_only():
     memo.get("c", lambda: make("c"))  # b, the oldest, goes
     memo.get("a", lambda: make("a"))
     memo.get("b", lambda: make("b"))
-    assert made == ["a", "b", "c", "b"]
+    assert made == ["a", "b", "c", "b"] and memo.peek("c") is None and memo.peek("b") == ["b"]
+
+
+def test_the_memo_keeps_its_drawings_within_a_budget():
+    memo = Memo(size=10, budget=100)
+    memo.get("small", lambda: "s", cost=lambda _: 30)
+    memo.get("big", lambda: "b", cost=lambda _: 80)  # over the budget together: the older goes
+    assert memo.peek("small") is None and memo.peek("big") == "b"
+    memo.get("huge", lambda: "h", cost=lambda _: 500)  # alone over it: kept, the only one
+    assert memo.peek("big") is None and memo.peek("huge") == "h"
+
+
+def test_readers_of_a_drawing_being_made_wait_for_it_instead_of_drawing_it_again():
+    memo, made, started = Memo(), [], threading.Event()
+
+    def slow():
+        made.append(1)
+        started.set()
+        time.sleep(0.3)
+        return object()
+
+    got = []
+    first = threading.Thread(target=lambda: got.append(memo.get("k", slow)))
+    first.start()
+    started.wait(5)
+    others = [threading.Thread(target=lambda: got.append(memo.get("k", slow))) for _ in range(3)]
+    for t in others:
+        t.start()
+    for t in [first, *others]:
+        t.join(5)
+    assert len(made) == 1 and len(got) == 4 and len({id(g) for g in got}) == 1
+
+
+def test_a_failed_drawing_lets_the_next_reader_draw():
+    memo = Memo()
+
+    def fail():
+        raise RuntimeError("no")
+
+    with pytest.raises(RuntimeError):
+        memo.get("k", fail)
+    assert memo.get("k", lambda: "drawn") == "drawn"

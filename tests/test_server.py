@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from timeline import server
+from timeline import figures, server
 from timeline.app import create_app
 from timeline.cli import main
 from timeline.live import LiveData
@@ -117,12 +117,25 @@ def test_every_answer_says_how_long_it_took_compression_included(fixture_events,
                       f"{took.group(1)}ms")  # the compressed size, and the same time  # fmt: skip
 
 
-def test_a_failing_callback_is_logged_with_its_output_and_page(fixture_events, caplog):
+def test_a_look_that_is_not_one_draws_nothing_and_breaks_nothing(fixture_events):
+    client = create_app([fixture_events]).server.test_client()
+    chart = load.find_callback(client.get("/_dash-dependencies").get_json(), load.CHART_OUTPUT)
+    for look in ("not a look", {"theme": "light", "width": [1]}, {"theme": "sepia", "width": 900}):
+        body = load.chart_body(chart, "?country=CN")
+        body["inputs"][1]["value"] = look  # what a browser never sends: no chart, no 500
+        assert client.post("/_dash-update-component", json=body).status_code == 204
+
+
+def test_a_failing_callback_is_logged_with_its_output_and_page(fixture_events, caplog, monkeypatch):
     caplog.set_level(logging.INFO)
     client = create_app([fixture_events]).server.test_client()
     chart = load.find_callback(client.get("/_dash-dependencies").get_json(), load.CHART_OUTPUT)
     body = load.chart_body(chart, "?country=CN")
-    body["inputs"][1]["value"] = "not a look"  # the browser sends a mapping; a string breaks the callback
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("a bug in a chart")
+
+    monkeypatch.setattr(figures, "plotly_json", broken)
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code == 500
     [failed] = [r.getMessage() for r in caplog.records if r.name == "timeline.server"]

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import os
 from typing import Sequence
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import flask
 from dash import Dash
 
 from . import callbacks, form, server, store
-from .layout import LOOK_COOKIE, POLL_MS, Page, assets_path, cookie_look, layout
+from .drawing import parse_look
+from .layout import LOOK_COOKIE, PAGE_COOKIE, POLL_MS, Page, assets_path, layout
 from .live import SETTLE_S, LiveData
 
 
@@ -48,21 +49,26 @@ def create_app(
 
 
 def preload_plotly(app: Dash) -> None:
-    """Run plotly.js while the page's layout is on its way: a plain script after Dash's renderer
-    has started (and asked for the layout), so the main thread runs plotly.js during that round
-    trip and the chart finds it ready, instead of asking for it once it is on the page."""
+    """plotly.js as a plain script of the page, before Dash's renderer starts: the chart, drawn as
+    soon as the layout arrives, finds it ready instead of asking for it once it is on the page
+    (and the renderer never starts before it has run, so it never runs twice)."""
     src = f"{app.config.requests_pathname_prefix}_dash-component-suites/plotly/package_data/plotly.min.js"
-    app.index_string = app.index_string.replace("{%renderer%}", f'{{%renderer%}}\n            <script src="{src}"></script>', 1)
+    app.index_string = app.index_string.replace("{%renderer%}", f'<script src="{src}"></script>\n            {{%renderer%}}', 1)
 
 
 def page() -> Page:
-    """The page being loaded, as its layout request tells: the page's URL is the request's referrer
-    (same origin, so the browser sends it whole), its look the ``timeline-look`` cookie."""
+    """The page being loaded, as its layout request tells. Its URL: the request's referrer (a
+    same-origin request, so the browser sends it whole) when the ``timeline-page`` cookie that the
+    page's script wrote says the same (a referrer cut to the site by a proxy's policy, or another
+    tab's cookie, then leaves it unknown); its look: the ``timeline-look`` cookie."""
     if not flask.has_request_context():
         return Page()
-    referrer = urlsplit(flask.request.referrer or "")
-    same = referrer.netloc == flask.request.host
-    return Page("?" + referrer.query if same and referrer.query else "", cookie_look(flask.request.cookies.get(LOOK_COOKIE)))
+    request = flask.request
+    referrer = urlsplit(request.referrer or "")
+    same_origin = request.headers.get("Sec-Fetch-Site", "same-origin") == "same-origin" and referrer.scheme in ("http", "https")
+    search = "?" + referrer.query if referrer.query else ""
+    told = unquote(request.cookies.get(PAGE_COOKIE, "\0"))
+    return Page(search if same_origin and told == search else None, parse_look(request.cookies.get(LOOK_COOKIE)))
 
 
 def wsgi(*paths: str) -> flask.Flask:

@@ -13,18 +13,9 @@ from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, no_up
 from dash.exceptions import PreventUpdate
 
 from . import figures, ids, panes, race
+from .drawing import EMPTY_FIGURE, chart, chart_config, in_main_chart, main_key, parse_look, results_class
 from .frame import Filters
-from .layout import (
-    EMPTY_FIGURE,
-    banner,
-    chart,
-    chart_config,
-    chart_drawn,
-    country_options,
-    decade_buttons,
-    in_main_chart,
-    results_class,
-)
+from .layout import banner, country_options, decade_buttons
 from .live import LiveData, Snapshot
 from .urlstate import app_views, drawn_key, next_url, read_url, view_label
 
@@ -41,20 +32,17 @@ def register(app: Dash, data: LiveData) -> None:
     _client(app)
 
 
-def redraw(
-    data: LiveData, search: str | None, extra: Any, version: str, last: Any, main: bool = False
-) -> tuple[Snapshot, Filters, list]:
+def redraw(data: LiveData, search: str | None, extra: Any, version: str, last: Any) -> tuple[Snapshot, Filters, list]:
     """The data, the filters to draw and what is drawn (the URL without the open event, so opening
     details keeps a chart's zoom and the table's focus); nothing to do when that was drawn already.
     ``extra`` is what else the drawing depends on (the browser's look, a sort); a chart waits for
-    the look, which arrives from the browser a moment after the page. The ``main`` chart's drawing
-    also names the open event when it must be drawn to show it (``layout.chart_drawn``)."""
+    the look, which arrives from the browser a moment after the page."""
     if extra is None:
         raise PreventUpdate
     snapshot = data.current()
-    filters, event, _ = read_url(search, snapshot)
-    drawn = chart_drawn(snapshot, filters, event, extra) if main else drawn_key(filters, extra, version)
-    if drawn == last:  # drawn already (the main chart's first drawing comes with the page)
+    filters, _, _ = read_url(search, snapshot)
+    drawn = drawn_key(filters, extra, version)
+    if drawn == last:
         raise PreventUpdate
     return snapshot, filters, drawn
 
@@ -101,14 +89,22 @@ def _charts(app: Dash, data: LiveData) -> None:
         Output(ids.CHART_DRAWN, "data"),
         *chart_inputs(ids.CHART_DRAWN),
     )  # fmt: skip
-    def draw_chart(search, look, version, last):
-        snapshot, filters, drawn = redraw(data, search, look, version, last, main=True)
+    def draw_chart(search, look, _version, last):
+        """The timeline or activity; nothing when the page brought this very chart (``layout.first_chart``)."""
+        look = parse_look(look)
+        if look is None:  # not told yet (or nonsense)
+            raise PreventUpdate
+        snapshot = data.current()
+        filters, event, _ = read_url(search, snapshot)
+        drawn, selected = main_key(snapshot, filters, event, look)
+        if drawn == last:
+            raise PreventUpdate
         shown = results_class(filters.view)
         if not in_main_chart(filters.view):  # no chart, or race and claims (drawn beside their tables)
             return no_update, no_update, no_update, shown, drawn
         if not snapshot.ok:
             return EMPTY_FIGURE, chart_config(filters.view, filters, look), no_update, shown, drawn
-        return *chart(filters.view, snapshot, filters, look, *drawn[3:]), shown, drawn
+        return *chart(filters.view, snapshot, filters, look, selected), shown, drawn
 
     @app.callback(
         *graph_outputs(ids.RACE),
@@ -117,6 +113,7 @@ def _charts(app: Dash, data: LiveData) -> None:
         *chart_inputs(ids.RACE_DRAWN),
     )  # fmt: skip
     def draw_race(search, look, version, last):
+        look = parse_look(look)
         snapshot, filters, drawn = redraw(data, search, look, version, last)
         if filters.view != "race" or not snapshot.ok:
             note = panes.CLAIMS_FILTERS_NOTE if filters.view == "claims" else ""
@@ -156,6 +153,7 @@ def _claims(app: Dash, data: LiveData) -> None:
         *chart_inputs(ids.CLAIMS_DRAWN),
     )  # fmt: skip
     def draw_claims(search, look, version, last):
+        look = parse_look(look)
         snapshot, filters, drawn = redraw(data, search, look, version, last)
         if filters.view != "claims" or not snapshot.ok:
             return no_update, no_update, no_update, [], True, drawn

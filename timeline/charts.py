@@ -66,12 +66,12 @@ class Look:
         return self.width is not None and self.width < 640
 
     def fit_legend(self, layout: dict, names: list[str]) -> int:
-        """Lay the horizontal legend of ``names`` out as a grid, as many a row as the longest name
-        allows (at most five), and return the height it needs. A grid of equal columns, not
-        plotly's own flow, which puts one entry a row as soon as one name is long."""
+        """Lay the horizontal legend of ``names`` out as a grid of equal columns, each as wide as the
+        longest name needs (plotly's own flow puts one entry a row as soon as one name is long),
+        and return the height it needs: as many columns as fit the chart's width, at most five."""
         entry = 40 + 7 * max(map(len, names), default=0) * (11 if self.narrow else 13) // 13
-        per_row = max(1, min(5, ((self.width or 1100) - 40) // entry))
-        layout["legend"].update(entrywidthmode="fraction", entrywidth=round(1 / per_row, 4))
+        per_row = max(1, min(5, ((self.width or 1100) - 40) // entry))  # the legend spans the chart (xref container)
+        layout["legend"].update(entrywidthmode="pixels", entrywidth=entry - 40)  # plotly adds the symbol's 40
         return 22 * -(-len(names) // per_row)
 
 

@@ -184,7 +184,7 @@ def export_command(files, outputs, fmt, view, all_views, width, height, scale, t
             search=search, firsts=firsts, align=align, chart=chart, articles=articles, verdicts=verdicts,
         )  # fmt: skip
         written = export.export(loaded, filters, wanted, width=width, height=height, scale=scale, theme=theme,
-                                selected=export.event_option(loaded.dataset, event))  # fmt: skip
+                                selected=event)  # fmt: skip
     except UsageProblem as exc:
         raise click.BadParameter(str(exc), param_hint=f"'{exc.option}'") from None
     except export.ExportFailed as exc:

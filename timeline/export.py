@@ -216,22 +216,16 @@ def image_size(fig: go.Figure, width: int | None = None, height: int | None = No
     return width, height or max(round(width * ASPECT), fig.layout.height or 0)
 
 
-def event_option(dataset: Dataset, event: str) -> str:
-    """``--event``: the id of an event of the data (or "")."""
-    event = event.strip()
-    if event and not any(e.id == event for e in dataset.events):
-        raise UsageProblem(f"no event {event!r} in the data", "--event")
-    return event
-
-
 def build_figures(loaded: store.Loaded, df: pd.DataFrame, filters: Filters, views: Iterable[str],
-                  theme: str = "light", selected: str = "") -> dict[str, go.Figure]:  # fmt: skip
-    """Each view's chart, as the app draws it (``df`` is ``frame.to_frame``), with the caption;
-    ``selected`` is the event the app's details would show (kept as a marker in a busy lane)."""
+                  theme: str = "light", selected: str = "", width: int | None = None) -> dict[str, go.Figure]:  # fmt: skip
+    """Each view's chart, as the app draws it for a chart ``width`` pixels wide (``df`` is
+    ``frame.to_frame``), with the caption; ``selected`` is the event the app's details would show
+    (kept as a marker in a busy lane)."""
     text = caption(filters, loaded)
     charts = {}
     for view in dict.fromkeys(views):
-        chart = figures.figure(view, df, filters.replace(view=view), loaded.dataset, theme=theme, selected=selected)
+        chart = figures.figure(view, df, filters.replace(view=view), loaded.dataset, theme=theme, width=width,
+                               selected=selected)  # fmt: skip
         said = f"{text}\n{count_note(loaded.dataset)}" if view == "race" and filters.chart == "count" else text
         charts[view] = captioned(chart, said, theme)
     return charts
@@ -486,7 +480,11 @@ def export(loaded: store.Loaded, filters: Filters, wanted: Sequence[Target], *, 
     """Write every target. Everything is rendered before the first file is written."""
     choose("--theme", theme, THEMES)
     df = frame.to_frame(loaded.dataset)
-    charts = build_figures(loaded, df, filters, (t.view for t in wanted if t.format != "csv"), theme, selected)
+    selected = selected.strip()
+    if selected and not (df["id"] == selected).any():
+        raise UsageProblem(f"no event {selected!r} in the data", "--event")
+    charts = build_figures(loaded, df, filters, (t.view for t in wanted if t.format != "csv"), theme, selected,
+                           width or DEFAULT_WIDTH)  # busy lanes and the legend as the image's width allows  # fmt: skip
     contents: dict[Path, bytes] = {}
     for t in wanted:
         if t.format == "csv":  # the app's CSV download of that view

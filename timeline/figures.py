@@ -386,6 +386,18 @@ def key_events(marks: pd.DataFrame, dataset: Dataset) -> pd.Series:
             | marks["id"].isin(decided))  # fmt: skip
 
 
+def hidden_in_density(df: pd.DataFrame, filters: Filters, dataset: Dataset, event: str, *, width: int | None = None) -> bool:
+    """Whether the timeline of ``filters`` at ``width`` shows ``event`` only in its lanes' density:
+    it is one of the chart's events, every lane it sits in is busy, and it is no key event."""
+    rows = frame.apply(df, view_filters("timeline", filters))
+    if not (rows["id"] == event).any():
+        return False
+    marks = placed(rows, filters, dataset)
+    mine = marks[marks["id"] == event]
+    dense = dense_lanes(marks, Look(THEMES["light"], width))
+    return bool(mine["lane"].isin(dense).all() and not key_events(mine, dataset).any())
+
+
 def time_window(marks: pd.DataFrame, filters: Filters) -> tuple[pd.Timestamp, pd.Timestamp]:
     """The x range: exactly the URL's from/to where given (so a zoom the URL records is redrawn
     where it was), else the events' extent with a margin."""
@@ -439,11 +451,6 @@ def _density(marks: pd.DataFrame, window: tuple[pd.Timestamp, pd.Timestamp], loo
 
 DENSITY_FOOT = 0.37  # a lane's density rises from just above its foot (lanes are a unit apart) ...
 DENSITY_HEIGHT = 0.74  # ... to this at its busiest bin
-
-
-def bin_counts(trace: dict) -> list[int]:
-    """The events per bin a density trace draws (each bin is two points of its outline)."""
-    return [int(t.split(": ")[1].split(" ")[0].replace(",", "")) for t in trace["hovertext"][1:-1:2]]
 
 
 def _bin_span(start: pd.Timestamp, stop: pd.Timestamp) -> str:

@@ -8,6 +8,7 @@ its URL and look (``Page``), so the first chart costs no callback round trip.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,11 +16,13 @@ from typing import Any
 import pandas as pd
 from dash import dcc, html
 
-from . import figures, form, frame, ids, panes
-from .frame import Filters
+from . import form, ids, panes
+from .drawing import EMPTY_FIGURE, chart, graph_config, in_main_chart, main_key, results_class
 from .live import Snapshot
 from .models import STATUSES, Dataset
-from .urlstate import app_views, drawn_key, read_url, view_label, write_url
+from .urlstate import app_views, read_url, view_label
+
+log = logging.getLogger("timeline.server")
 
 POLL_MS = 1000  # hot reload: a data change shows within about a second
 
@@ -34,22 +37,15 @@ def assets_path() -> Path:
 
 @dataclass(frozen=True)
 class Page:
-    """What the browser said about the page being loaded: its URL's query and its look (theme and
-    chart width, ``assets/timeline.js`` keeps them in the ``timeline-look`` cookie)."""
+    """What the browser said about the page being loaded: its URL's query (None: not known) and
+    its look (``drawing.parse_look``), which ``assets/timeline.js`` keeps in cookies."""
 
-    search: str = ""
+    search: str | None = None
     look: dict | None = None
 
 
-LOOK_COOKIE = "timeline-look"
-
-
-def cookie_look(value: str | None) -> dict | None:
-    """``light.1060`` (as ``assets/timeline.js`` writes it) as a look; anything else, none."""
-    theme, _, width = (value or "").partition(".")
-    if theme not in ("light", "dark") or not width.isdigit() or not 280 <= int(width) <= 20_000:
-        return None
-    return {"theme": theme, "width": int(width)}
+LOOK_COOKIE = "timeline-look"  # the browser's theme and chart width: light.1060
+PAGE_COOKIE = "timeline-page"  # the page's URL query, as the page's script saw it
 
 
 def layout(snapshot: Snapshot, poll_ms: int = POLL_MS, edits_to: Path | None = None, page: Page = Page()) -> html.Div:
@@ -132,65 +128,18 @@ class FirstChart:
 
 def first_chart(snapshot: Snapshot, page: Page) -> FirstChart:
     """The main chart for the page's URL, drawn as its callback would for the page's look; the empty
-    chart when the look is not known (the callback draws it when the browser has told it)."""
+    chart when the URL or the look is not known, or the drawing fails (the callback then draws it,
+    or says what failed, once the browser has told it)."""
     filters, event, _ = read_url(page.search, snapshot)
     empty = FirstChart(EMPTY_FIGURE, graph_config("timeline"), None, results_class(filters.view))
-    if page.look is None or not in_main_chart(filters.view) or not snapshot.ok:
+    if page.search is None or page.look is None or not in_main_chart(filters.view) or not snapshot.ok:
         return empty
-    drawn = chart_drawn(snapshot, filters, event, page.look)
-    figure, config, style = chart(filters.view, snapshot, filters, page.look, *drawn[3:])
-    return FirstChart(figure, config, style, empty.results_class, drawn)
-
-
-OWN_CHART = ("race", "claims")  # views drawn in their own graph, beside their tables
-
-
-def in_main_chart(view: str) -> bool:
-    """Whether ``view`` is drawn in the main chart (``ids.CHART``): the timeline and activity."""
-    return view in figures.BUILDERS and view not in OWN_CHART
-
-
-def results_class(view: str) -> str:
-    """The results area's class: which of its parts show (``timeline.css``)."""
-    if view in OWN_CHART:
-        return f"results {view}-view"
-    return "results" if in_main_chart(view) else "results no-chart"
-
-
-def chart(view: str, snapshot: Snapshot, filters: Filters, look: dict, selected: str = "") -> tuple[dict, dict, dict]:
-    """A view's figure (as plotly's JSON), its graph's config (the download's file name) and style
-    (height); ``selected`` is an event to keep as a marker (``figures.figure``). Drawn once per
-    view, filters and look of the data (``Snapshot.memo``): readers of the same view share it."""
-
-    def draw() -> tuple[dict, dict, dict]:
-        figure = figures.plotly_json(view, snapshot.df, filters, snapshot.dataset, theme=look["theme"],
-                                     width=look.get("width"), selected=selected)  # fmt: skip
-        return figure, chart_config(view, filters, look), graph_style(figure)
-
-    return snapshot.memo.get(("chart", view, write_url(filters), look["theme"], look.get("width"), selected), draw)
-
-
-def pinned(snapshot: Snapshot, filters: Filters, event: str, look: dict) -> str:
-    """The open event when the main chart must be drawn again to show it (a busy lane showed it only
-    in its density), else "": opening details redraws no chart that already shows the event."""
-    if not event or filters.view != "timeline" or not snapshot.ok:
-        return ""
-    figure, _, _ = chart(filters.view, snapshot, filters, look)
-    if any(event in (trace.get("customdata") or ()) for trace in figure["data"]):
-        return ""
-    rows = frame.apply(snapshot.df, figures.view_filters(filters.view, filters))
-    return event if (rows["id"] == event).any() else ""
-
-
-def chart_drawn(snapshot: Snapshot, filters: Filters, event: str, look: dict) -> list:
-    """What the main chart is drawn from (``drawn_key``), with the event it must keep as a marker."""
-    selected = pinned(snapshot, filters, event, look)
-    return drawn_key(filters, look, snapshot.version) + ([selected] if selected else [])
-
-
-def chart_config(view: str, filters: Filters, look: dict) -> dict:
-    """The graph's config: its camera button saves a file named for what it shows."""
-    return graph_config(figures.file_stem(view, filters), narrow=(look.get("width") or 1000) < 640)
+    try:
+        key, selected = main_key(snapshot, filters, event, page.look)
+        return FirstChart(*chart(filters.view, snapshot, filters, page.look, selected), empty.results_class, key)
+    except Exception:  # the page must come whatever a chart does; its callback reports the error
+        log.exception("the first chart of %r could not be drawn", page.search)
+        return empty
 
 
 def filter_panel(dataset: Dataset | None) -> html.Aside:
@@ -262,9 +211,6 @@ def toolbar(df: pd.DataFrame | None) -> html.Div:
     ])  # fmt: skip
 
 
-EMPTY_FIGURE: dict[str, Any] = {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}}}
-
-
 def download_menu() -> html.Div:
     def item(label: str, id_: str, chart_only: bool = False) -> html.Li:
         return html.Li(html.Button(label, id=id_, className="menu-item"), className="chart-only" if chart_only else "")
@@ -284,25 +230,6 @@ def download_menu() -> html.Div:
             ]),
         ]),
     ])  # fmt: skip
-
-
-def graph_config(stem: str, narrow: bool = False) -> dict:
-    """Plotly's config: the camera button saves ``stem``.png at twice the screen's resolution.
-
-    On a phone the mode bar would cover the title; the Download menu and the decade buttons do its job.
-    """
-    return {
-        "displaylogo": False, "scrollZoom": True, "responsive": True, "displayModeBar": not narrow,
-        "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
-        "toImageButtonOptions": {"filename": stem, "scale": 2, "format": "png"},
-    }  # fmt: skip
-
-
-def graph_style(figure: dict) -> dict:
-    """The chart's height as the graph's own: a responsive graph otherwise drops the figure's
-    height when its column narrows (the details panel opening beside it) and collapses. The
-    height is the content's (the graph's card has padding), so the plot is exactly the figure."""
-    return {"height": f"{figure['layout']['height']}px", "boxSizing": "content-box"}
 
 
 def country_options(dataset: Dataset | None) -> list[dict]:

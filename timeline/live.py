@@ -38,29 +38,56 @@ SETTLE_S = 0.5  # what the app waits after a change; writers finish within milli
 WATCH_S = 1.0  # how often a server process checks the files between requests
 
 T = TypeVar("T")
-MEMO_SIZE = 32  # drawings kept per snapshot: a busy page's views, each a few hundred KB at most
+MEMO_SIZE = 32  # drawings kept per snapshot ...
+MEMO_COST = 400_000  # ... and their points at most: some 100 MB of plotly JSON as Python objects
 
 
 class Memo:
-    """The last ``size`` results of an expensive, pure drawing, by key (thread-safe): readers who
-    ask for the same view of the same data share one drawing."""
+    """The latest results of expensive, pure drawings, by key (thread-safe): readers who ask for the
+    same view share one drawing, and a drawing being made is waited for, not made again. At most
+    ``size`` results and ``budget`` of their ``cost`` are kept, the least recently used go first."""
 
-    def __init__(self, size: int = MEMO_SIZE) -> None:
-        self.size = size
-        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+    def __init__(self, size: int = MEMO_SIZE, budget: int = MEMO_COST) -> None:
+        self.size, self.budget = size, budget
+        self._items: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
+        self._making: dict[Hashable, threading.Event] = {}
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable, make: Callable[[], T]) -> T:
+    def peek(self, key: Hashable) -> Any | None:
+        """The result kept for ``key``, or None; makes nothing."""
+        with self._lock:
+            kept = self._items.get(key)
+        return kept[0] if kept else None
+
+    def get(self, key: Hashable, make: Callable[[], T], cost: Callable[[T], int] = lambda _: 1) -> T:
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
-                return self._items[key]
-        value = make()  # outside the lock: two threads may both draw a new key, and both get it right
+                return self._items[key][0]
+            making = self._making.get(key)
+            mine = making is None
+            if mine:
+                making = self._making[key] = threading.Event()
+        if not mine:  # another thread is drawing it: wait, then take its drawing
+            making.wait()
+            kept = self.peek(key)
+            return kept if kept is not None else make()  # it failed, or was dropped at once: draw it here
+        try:
+            value = make()
+            self._keep(key, value, cost(value))
+            return value
+        finally:
+            with self._lock:
+                del self._making[key]
+            making.set()
+
+    def _keep(self, key: Hashable, value: Any, cost: int) -> None:
         with self._lock:
-            self._items[key] = value
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return value
+            self._items[key] = (value, cost)
+            total = sum(c for _, c in self._items.values())
+            while len(self._items) > 1 and (len(self._items) > self.size or total > self.budget):
+                _, (_, gone) = self._items.popitem(last=False)
+                total -= gone
 
 
 @dataclass(frozen=True)

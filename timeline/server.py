@@ -81,7 +81,7 @@ def harden(app: Dash, data: LiveData) -> None:
         flask.g.started = time.perf_counter()
 
     @server.after_request
-    def secure_and_log(response: flask.Response) -> flask.Response:
+    def secure(response: flask.Response) -> flask.Response:
         if not headers:  # the first response: every callback, so every inline script, is known
             headers.update({
                 "Content-Security-Policy": content_security_policy(list(app.csp_hashes())),
@@ -90,6 +90,8 @@ def harden(app: Dash, data: LiveData) -> None:
                 "Referrer-Policy": "strict-origin-when-cross-origin",
             })  # fmt: skip
         response.headers.update(headers)
+        if flask.request.path.endswith(LAYOUT_PATH):  # drawn for the page's URL and look: never reused
+            response.headers["Cache-Control"] = "no-store"
         return response
 
     def timed_and_logged(response: flask.Response) -> flask.Response:
@@ -132,6 +134,7 @@ def harden(app: Dash, data: LiveData) -> None:
 
 
 CALLBACK_PATH = "/_dash-update-component"
+LAYOUT_PATH = "/_dash-layout"
 
 
 def _ids(items: Any) -> bool:
