@@ -132,10 +132,11 @@ def test_default_paths_are_the_given_files_else_the_local_file_else_the_bundled_
 def test_an_events_field_is_placed_from_its_own_lines_exactly_where_the_careful_read_places_it():
     from timeline.yamlsource import fast_split, parse
 
-    text = EVENTS.read_text(encoding="utf-8")
+    raw = EVENTS.read_bytes()
+    text = raw.decode("utf-8")
     split = fast_split(text)
     assert split is not None and split.count == len(split.starts) > 250
-    light = store._File("events.yaml", text, None, [], {}, split=split)
+    light = store._File("events.yaml", raw, None, [], {}, split=split.in_utf8(raw))
     careful = parse(text).positions
     fields = ("id", "title", "date", "end", "countries", "type", "status", "first", "milestone", "description",
               "sources", "mentioned_in", "tags")  # fmt: skip
@@ -167,3 +168,24 @@ def test_warnings_about_many_events_are_placed_without_a_careful_read(tmp_path, 
     report = store.load([path])
     assert report.ok and len(report.warnings) == 50 and careful_reads == []
     assert [(w.line, w.col) for w in report.warnings[:2]] == [(8, 11), (16, 11)]
+
+
+def test_warnings_after_wide_characters_and_a_byte_order_mark_are_placed_as_the_careful_read_places_them(
+    tmp_path, monkeypatch
+):
+    from timeline import yamlsource
+
+    text = "countries:\n  US: {name: United States \U0001f680}\ntypes:\n  launch: {label: Launch}\nevents:\n"
+    for i in range(3):
+        text += (f"  - id: p{i}\n    title: P{i} \u2014 \u4e2d\u6587 \U0001f680\n    date: 1990-01-0{i + 1}\n"
+                 f"    countries: [US]\n    type: launch\n    status: planned\n    description: \u00dcn\u00efcode {i}.\n"
+                 f"    sources: [{{url: 'https://e.org/{i}', title: S}}]\n")  # fmt: skip
+    path = tmp_path / "planned.yaml"
+    path.write_text("\ufeff" + text, encoding="utf-8")
+    careful = yamlsource.parse(text).positions
+    careful_reads = []
+    real = yamlsource.parse
+    monkeypatch.setattr(store, "parse", lambda text: careful_reads.append(1) or real(text))
+    report = store.load([path])
+    assert report.ok and careful_reads == []
+    assert [(w.line, w.col) for w in report.warnings] == [careful.locate(("events", i, "date"))[:2] for i in range(3)]

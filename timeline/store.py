@@ -8,7 +8,7 @@ launch list may lean on the curated file's registries.
 
 from __future__ import annotations
 
-import bisect
+import codecs
 import contextlib
 import dataclasses
 import gc
@@ -111,14 +111,14 @@ class _File:
     """One file's parse: the events that validated, and (on demand) node positions."""
 
     label: str
-    text: str
+    raw: bytes  # the file, UTF-8 without a byte order mark: as a str it can take 2 or 4 times as much
     model: DataFile | None  # the whole file, when it validated
     events: list[tuple[int, Event]]  # (index in the file, event) of the events that validated
     registries: dict[str, dict[str, Any]]
     known_positions: Positions | None = None
     claims: list[tuple[int, Claim]] = dataclasses.field(default_factory=list)  # (index in the file, claim)
-    split: Split | None = None  # where each event starts, when the file was read the fast way
-    _lines: array | None = None
+    split: Split | None = None  # where each event starts (in bytes), when the file was read the fast way
+    _first_lines: array | None = None  # the line each event starts on
 
     def locate(self, path: tuple, *, key: bool = False) -> tuple[int, int, tuple]:
         """``Positions.locate``, but a field of one event of a file read the fast way is found in
@@ -129,40 +129,50 @@ class _File:
     def _event_field(self, path: tuple, key: bool) -> tuple[int, int, tuple] | None:
         if len(path) != 3 or path[0] != "events" or not isinstance(path[1], int) or not isinstance(path[2], str):
             return None
-        starts, text = self.split.starts, self.text
-        if not 0 <= path[1] < len(starts):
+        starts, index = self.split.starts, path[1]
+        if not 0 <= index < len(starts):
             return None
-        begin = starts[path[1]]
-        end = starts[path[1] + 1] if path[1] + 1 < len(starts) else self.split.stop
-        dash = re.compile(r"([ \t]*)-[ \t]+").match(text, begin)  # "  - id: ..." : keys start after it
-        if dash is None or text[dash.end()] in "{[\n#":
+        end = starts[index + 1] if index + 1 < len(starts) else self.split.stop
+        text = self.raw[starts[index]:end].decode("utf-8")  # this event's lines
+
+        def line(offset: int) -> int:
+            return self._first_line(index) + text.count("\n", 0, offset)
+
+        dash = re.compile(r"([ \t]*)-[ \t]+").match(text)  # "  - id: ..." : keys start after it
+        if dash is None or dash.end() == len(text) or text[dash.end()] in "{[\n#":
             return None
-        column = dash.end() - begin
+        column = dash.end()
         field = re.escape(path[2])
-        pattern = re.compile(rf"^(?:{re.escape(text[begin:dash.end()])}|[ ]{{{column}}})({field}):[ \t]*", re.M)
-        match = pattern.search(text, begin, end)
+        pattern = re.compile(rf"^(?:{re.escape(text[:dash.end()])}|[ ]{{{column}}})({field}):[ \t]*", re.M)
+        match = pattern.search(text)
         if match is None:
             return None
         if key:
-            return self._line(match.start()), match.start(1) - match.start() + 1, path
+            return line(match.start()), match.start(1) - match.start() + 1, path
         value = re.compile(r"[ \t]*(?:#[^\n]*)?\n").match(text, match.end())  # nothing after the colon: a block
         if value is None:
-            return self._line(match.start()), match.end() - match.start() + 1, path
-        below = re.compile(r"^([ \t]*)(?=[^\s#])", re.M).search(text, value.end(), end)
+            return line(match.start()), match.end() - match.start() + 1, path
+        below = re.compile(r"^([ \t]*)(?=[^\s#])", re.M).search(text, value.end())
         if below is None:
             return None
-        return self._line(below.start()), below.end() - below.start() + 1, path
+        return line(below.start()), below.end() - below.start() + 1, path
 
-    def _line(self, offset: int) -> int:
-        if self._lines is None:
-            self._lines = array("q", (m.start() for m in re.finditer("\n", self.text)))
-        return bisect.bisect_left(self._lines, offset) + 1
+    def _first_line(self, index: int) -> int:
+        """The line event ``index`` starts on."""
+        if self._first_lines is None:
+            lines, line, last = array("q"), 1, 0
+            for start in self.split.starts:
+                line += self.raw.count(b"\n", last, start)
+                lines.append(line)
+                last = start
+            self._first_lines = lines
+        return self._first_lines[index]
 
     @property
     def positions(self) -> Positions:
         """Where each value is; parsed again the careful way only when a problem needs placing."""
         if self.known_positions is None:
-            self.known_positions = parse(self.text).positions
+            self.known_positions = parse(self.raw.decode("utf-8")).positions
         return self.known_positions
 
 
@@ -179,9 +189,8 @@ def load(paths: Sequence[str | os.PathLike]) -> Loaded:
             if problem:
                 errors.append(problem)
                 continue
-            text = raw.decode("utf-8").removeprefix("\ufeff")
-            del raw  # 80 MB at 100,000 events: not kept while the text is parsed
-            parsed_file, file_errors = _parse_file(str(path), text)
+            raw = raw.removeprefix(codecs.BOM_UTF8)
+            parsed_file, file_errors = _parse_file(str(path), raw)
             errors.extend(file_errors)
             if parsed_file is not None:
                 files.append(parsed_file)
@@ -242,13 +251,13 @@ def _line_col(raw: bytes, offset: int) -> tuple[int, int]:
     return raw.count(b"\n", 0, offset) + 1, len(raw[line_start:offset].decode("utf-8", "replace")) + 1
 
 
-def _parse_file(label: str, text: str) -> tuple[_File | None, list[Problem]]:
-    model, split = _fast_model(text)
+def _parse_file(label: str, raw: bytes) -> tuple[_File | None, list[Problem]]:
+    model, split = _fast_model(raw)
     if model is not None:
         registries = {name: getattr(model, name) for name in REGISTRIES}
-        return _File(label, text, model, list(enumerate(model.events)), registries,
+        return _File(label, raw, model, list(enumerate(model.events)), registries,
                      claims=list(enumerate(model.claims)), split=split), []  # fmt: skip
-    parsed = parse(text)
+    parsed = parse(raw.decode("utf-8"))
     problems = [dataclasses.replace(p, path=label) for p in parsed.problems]
     if parsed.data is None and not parsed.problems:
         message = "the file is empty; expected a mapping with 'countries', 'types' and 'events'"
@@ -265,27 +274,32 @@ def _parse_file(label: str, text: str) -> tuple[_File | None, list[Problem]]:
     except ValidationError as exc:
         problems.extend(_from_validation(exc, label, parsed.positions, data))
         registries, events = _salvage(data)
-        return _File(label, text, None, events, registries, parsed.positions, _salvage_items(data, "claims", Claim, _claim_references)), problems
+        return _File(label, raw, None, events, registries, parsed.positions, _salvage_items(data, "claims", Claim, _claim_references)), problems
     events = list(enumerate(model.events))
     registries = {name: getattr(model, name) for name in REGISTRIES}
-    return _File(label, text, model, events, registries, parsed.positions, list(enumerate(model.claims))), problems
+    return _File(label, raw, model, events, registries, parsed.positions, list(enumerate(model.claims))), problems
 
 
 _EVENTS = TypeAdapter(list[Event])
 
 
-def _fast_model(text: str) -> tuple[DataFile | None, Split | None]:
+def _fast_model(raw: bytes) -> tuple[DataFile | None, Split | None]:
     """The file's model when it reads the fast way and is valid; ``None`` sends it the careful way,
     which finds and places every problem.
 
     A file whose events are a top-level block list is read and validated a chunk of events at a
-    time (``fast_split``), so the plain data of 100,000 events never exists all at once.
+    time (``fast_split``), so the plain data of 100,000 events never exists all at once; the chunks
+    are read from the file's bytes, and the whole file as a string is let go before the models are
+    made (``Split.in_utf8``).
     """
+    text = raw.decode("utf-8")
     split = fast_split(text)
     try:
         if split is None:
             data = fast_load(text)
             return (None if data is None else DataFile.model_validate(data)), None
+        split = split.in_utf8(raw)
+        del text
         head = DataFile.model_validate({**split.head, "events": []})
         events: list[Event] = []
         for chunk in split.chunks():
