@@ -189,3 +189,36 @@ def test_warnings_after_wide_characters_and_a_byte_order_mark_are_placed_as_the_
     report = store.load([path])
     assert report.ok and careful_reads == []
     assert [(w.line, w.col) for w in report.warnings] == [careful.locate(("events", i, "date"))[:2] for i in range(3)]
+
+
+@pytest.mark.parametrize("way", ["in chunks", "in one piece", "carefully"])
+def test_events_read_as_rows_give_the_whole_loads_table_problems_and_race_events(tmp_path, monkeypatch, way):
+    import pandas as pd
+
+    from timeline import frame
+
+    if way != "in chunks":
+        monkeypatch.setattr(store, "fast_split", lambda text: None)
+    if way == "carefully":
+        monkeypatch.setattr(store, "fast_load", lambda text: None)
+    second = tmp_path / "more.yaml"  # leans on the curated registries; its second event reaches a milestone again
+    second.write_text(more_events({"id": "dfh-1", "title": "DFH 1", "date": "1970-04-24", "country": "CN"},
+                                  {"id": "zond-x", "title": "Zond X", "date": "1975", "country": "SU"},
+                                  countries="  XX: {name: Nowhere}\n").replace(
+        "type: satellite,", "type: satellite, milestone: first-satellite,", 2))  # fmt: skip
+    whole = store.load([EVENTS, second])
+    read = store.load([EVENTS, second], rows=frame.row)
+    assert whole.ok and whole.warnings and read.ok
+    assert (read.errors, read.warnings, read.version) == (whole.errors, whole.warnings, whole.version)
+    pd.testing.assert_frame_equal(frame.table(read.rows, read.dataset), frame.to_frame(whole.dataset))
+    race = [e for e in whole.dataset.events if e.milestone]
+    assert read.dataset == whole.dataset.model_copy(update={"events": race})
+
+    second.write_text(second.read_text().replace("[CN]", "[CNN]"))
+    broken, broken_read = store.load([EVENTS, second]), store.load([EVENTS, second], rows=frame.row)
+    assert broken.errors and (broken_read.errors, broken_read.dataset, broken_read.rows) == (broken.errors, None, None)
+
+
+def test_validate_counts_every_event_without_keeping_them(tmp_path):
+    report = store.check([EVENTS], use_cache=False)
+    assert report.ok and report.counts["events"] == len(store.load([EVENTS]).dataset.events) > 250

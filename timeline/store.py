@@ -18,7 +18,7 @@ import re
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -28,6 +28,7 @@ from .problems import Problem, Severity, data_path, dotted
 from .yamlsource import NotFast, Positions, Split, fast_load, fast_split, parse
 
 REGISTRIES = ("countries", "types", "articles", "milestones")
+Rows = Callable[[Event], Any]  # what ``load`` makes of each event when it is not to keep them all
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class Loaded:
     errors: tuple[Problem, ...]
     warnings: tuple[Problem, ...]
     version: str  # short content hash of every file, for captions and cache keys
+    rows: tuple | None = None  # each event's ``rows(event)``, in the dataset's order, when load had ``rows``
 
     @property
     def ok(self) -> bool:
@@ -79,9 +81,9 @@ def check(paths: Sequence[str | os.PathLike], *, use_cache: bool = True) -> Repo
             if hit is not None:
                 warnings = tuple(Problem(**w) for w in hit["warnings"])
                 return Report(paths, (), warnings, hit["version"], hit["counts"])
-    loaded = load(paths)
+    loaded = load(paths, rows=_nothing)  # the verdict needs no event kept whole
     ds = loaded.dataset
-    counts = {"events": len(ds.events), "countries": len(ds.countries), "types": len(ds.types)} if ds else {}
+    counts = {"events": len(loaded.rows), "countries": len(ds.countries), "types": len(ds.types)} if ds else {}
     report = Report(paths, loaded.errors, loaded.warnings, loaded.version, counts)
     if name is not None and report.ok:
         cache.put(name, {"version": report.version, "counts": counts,
@@ -118,6 +120,7 @@ class _File:
     known_positions: Positions | None = None
     claims: list[tuple[int, Claim]] = dataclasses.field(default_factory=list)  # (index in the file, claim)
     split: Split | None = None  # where each event starts (in bytes), when the file was read the fast way
+    rows: list | None = None  # each event's row, when ``load`` was given ``rows``
     _first_lines: array | None = None  # the line each event starts on
 
     def locate(self, path: tuple, *, key: bool = False) -> tuple[int, int, tuple]:
@@ -176,8 +179,16 @@ class _File:
         return self.known_positions
 
 
-def load(paths: Sequence[str | os.PathLike]) -> Loaded:
-    """Read, parse and validate ``paths`` as one dataset; problems come back, never raise."""
+def load(paths: Sequence[str | os.PathLike], *, rows: Rows | None = None) -> Loaded:
+    """Read, parse and validate ``paths`` as one dataset; problems come back, never raise.
+
+    With ``rows``, each event is made into ``rows(event)`` as soon as it is validated
+    (``Loaded.rows``), and the dataset keeps as models only the events that reach a milestone
+    (the race view reads those): with their registries and claims, that is all the app and the
+    exports read as models. Every event as a model would be some 440 MB at 100,000 events with
+    1,000-character descriptions and five sources each; this way they never exist all at once.
+    The checks, errors and warnings are the same either way.
+    """
     paths = tuple(Path(p) for p in paths)
     digest = hashlib.sha256()
     errors: list[Problem] = []
@@ -190,16 +201,20 @@ def load(paths: Sequence[str | os.PathLike]) -> Loaded:
                 errors.append(problem)
                 continue
             raw = raw.removeprefix(codecs.BOM_UTF8)
-            parsed_file, file_errors = _parse_file(str(path), raw)
+            parsed_file, file_errors = _parse_file(str(path), raw, rows)
             errors.extend(file_errors)
             if parsed_file is not None:
                 files.append(parsed_file)
         version = digest.hexdigest()[:10]
         dataset, merge_errors, warnings = _merge(files)
     errors.extend(merge_errors)
+    made = None
     if errors:
         dataset = None
-    return Loaded(paths, dataset, tuple(sorted(set(errors))), tuple(warnings), version)
+    elif rows is not None and dataset is not None:
+        made = tuple(row for f in files for row in f.rows)
+        dataset = dataset.model_copy(update={"events": [e for e in dataset.events if e.milestone]})
+    return Loaded(paths, dataset, tuple(sorted(set(errors))), tuple(warnings), version, made)
 
 
 @contextlib.contextmanager
@@ -251,12 +266,12 @@ def _line_col(raw: bytes, offset: int) -> tuple[int, int]:
     return raw.count(b"\n", 0, offset) + 1, len(raw[line_start:offset].decode("utf-8", "replace")) + 1
 
 
-def _parse_file(label: str, raw: bytes) -> tuple[_File | None, list[Problem]]:
-    model, split = _fast_model(raw)
+def _parse_file(label: str, raw: bytes, rows: Rows | None = None) -> tuple[_File | None, list[Problem]]:
+    model, split, made = _fast_model(raw, rows)
     if model is not None:
         registries = {name: getattr(model, name) for name in REGISTRIES}
         return _File(label, raw, model, list(enumerate(model.events)), registries,
-                     claims=list(enumerate(model.claims)), split=split), []  # fmt: skip
+                     claims=list(enumerate(model.claims)), split=split, rows=made), []  # fmt: skip
     parsed = parse(raw.decode("utf-8"))
     problems = [dataclasses.replace(p, path=label) for p in parsed.problems]
     if parsed.data is None and not parsed.problems:
@@ -275,38 +290,72 @@ def _parse_file(label: str, raw: bytes) -> tuple[_File | None, list[Problem]]:
         problems.extend(_from_validation(exc, label, parsed.positions, data))
         registries, events = _salvage(data)
         return _File(label, raw, None, events, registries, parsed.positions, _salvage_items(data, "claims", Claim, _claim_references)), problems
+    model, made = _thinned(model, rows)
     events = list(enumerate(model.events))
     registries = {name: getattr(model, name) for name in REGISTRIES}
-    return _File(label, raw, model, events, registries, parsed.positions, list(enumerate(model.claims))), problems
+    return _File(label, raw, model, events, registries, parsed.positions, list(enumerate(model.claims)),
+                 rows=made), problems  # fmt: skip
 
 
 _EVENTS = TypeAdapter(list[Event])
 
 
-def _fast_model(raw: bytes) -> tuple[DataFile | None, Split | None]:
-    """The file's model when it reads the fast way and is valid; ``None`` sends it the careful way,
-    which finds and places every problem.
+def _fast_model(raw: bytes, rows: Rows | None = None) -> tuple[DataFile | None, Split | None, list | None]:
+    """The file's model when it reads the fast way and is valid, where its events start, and their
+    rows (with ``rows``, see ``load``); ``None`` sends it the careful way, which finds and places
+    every problem.
 
     A file whose events are a top-level block list is read and validated a chunk of events at a
-    time (``fast_split``), so the plain data of 100,000 events never exists all at once; the chunks
-    are read from the file's bytes, and the whole file as a string is let go before the models are
-    made (``Split.in_utf8``).
+    time (``fast_split``), so the plain data of 100,000 events never exists all at once (nor, with
+    ``rows``, their models); the chunks are read from the file's bytes, and the whole file as a
+    string is let go before the models are made (``Split.in_utf8``).
     """
     text = raw.decode("utf-8")
     split = fast_split(text)
     try:
         if split is None:
-            data = fast_load(text)
-            return (None if data is None else DataFile.model_validate(data)), None
+            return _whole(fast_load(text), rows)
         split = split.in_utf8(raw)
         del text
         head = DataFile.model_validate({**split.head, "events": []})
         events: list[Event] = []
+        made: list | None = None if rows is None else []
         for chunk in split.chunks():
-            events.extend(_EVENTS.validate_python(chunk))
-        return head.model_copy(update={"events": events}), split
+            validated = _EVENTS.validate_python(chunk)
+            if rows is None:
+                events.extend(validated)
+            else:
+                made.extend(rows(e) for e in validated)
+                events.extend(_kept(e) for e in validated)
+        return head.model_copy(update={"events": events}), split, made
     except (ValidationError, NotFast):
-        return None, None
+        return None, None, None
+
+
+def _whole(data: dict[str, Any] | None, rows: Rows | None) -> tuple[DataFile | None, None, list | None]:
+    """``_fast_model`` of a file read in one piece."""
+    if data is None:
+        return None, None, None
+    model, made = _thinned(DataFile.model_validate(data), rows)
+    return model, None, made
+
+
+def _thinned(model: DataFile, rows: Rows | None) -> tuple[DataFile, list | None]:
+    """``model`` and its events' rows; with ``rows``, its events ``_kept`` as ``load`` says."""
+    if rows is None:
+        return model, None
+    return model.model_copy(update={"events": [_kept(e) for e in model.events]}), [rows(e) for e in model.events]
+
+
+def _kept(event: Event) -> Event:
+    """What ``load`` with ``rows`` keeps of a valid event: the whole model if it reaches a milestone,
+    else what the dataset's checks and warnings read of it."""
+    if event.milestone:
+        return event
+    return Event.model_construct(  # every list given: a default_factory costs pydantic a signature() each time
+        id=event.id, date=event.date, status=event.status, countries=event.countries, type=event.type,
+        mentioned_in=event.mentioned_in, tags=event.tags,
+    )  # fmt: skip
 
 
 def _salvage(data: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], list[tuple[int, Event]]]:
@@ -354,6 +403,10 @@ def _event_references(item: dict[str, Any]) -> Event:
         id=_text_at(item, "id"), countries=_texts_at(item, "countries"), type=_text_at(item, "type") or "",
         milestone=milestone or None, mentioned_in=_texts_at(item, "mentioned_in"),
     )  # fmt: skip
+
+
+def _nothing(event: Event) -> None:
+    """``load``'s ``rows`` when nothing of the events is wanted but their checks."""
 
 
 def _claim_references(item: dict[str, Any]) -> Claim:
