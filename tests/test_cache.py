@@ -24,7 +24,7 @@ def test_a_valid_verdict_is_remembered_and_reused(cache_dir, tmp_path, monkeypat
     assert first.ok and first.counts == {"events": 1, "countries": 2, "types": 1}
     assert len(list(cache_dir.glob("*.json"))) == 1
 
-    def no_parsing(paths):
+    def no_parsing(paths, **options):
         raise AssertionError("a cached verdict must not parse the file again")
 
     monkeypatch.setattr(store, "load", no_parsing)

@@ -113,8 +113,8 @@ def test_a_read_during_which_the_file_changed_is_thrown_away(tmp_path, monkeypat
     good = data.current()
     real_load = store.load
 
-    def load_then_write(paths):  # a writer truncates the file just after it was read
-        loaded = real_load(paths)
+    def load_then_write(paths, **options):  # a writer truncates the file just after it was read
+        loaded = real_load(paths, **options)
         path.write_text("countries:\n", encoding="utf-8")
         return loaded
 

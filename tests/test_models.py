@@ -39,6 +39,18 @@ def test_a_minimal_event_gets_defaults():
     assert e.date.label() == "4 Oct 1957"
 
 
+def test_each_model_knows_which_fields_its_data_gave_and_a_copy_changes_only_its_own():
+    plain, first = Event.model_validate(event()), Event.model_validate(event(id="vostok-1"))
+    given = {"id", "title", "date", "countries", "type", "description", "sources"}
+    assert plain.model_fields_set == first.model_fields_set == given
+    marked = plain.model_copy(update={"first": True})
+    assert marked.model_fields_set == given | {"first"} and marked.first is True
+    assert plain.model_fields_set == first.model_fields_set == given  # the originals are untouched
+    assert Event.model_validate(event(id="x", status="planned")).model_fields_set == given | {"status"}
+    assert plain.model_dump(exclude_unset=True) == event()
+    assert marked.model_dump(exclude_unset=True) == {**event(), "first": True}
+
+
 def test_milestone_may_be_one_key_or_a_list():
     assert Event.model_validate(event(milestone="first-satellite")).milestones == ("first-satellite",)
     assert Event.model_validate(event(milestone=["a", "b"])).milestones == ("a", "b")

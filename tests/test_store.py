@@ -132,10 +132,11 @@ def test_default_paths_are_the_given_files_else_the_local_file_else_the_bundled_
 def test_an_events_field_is_placed_from_its_own_lines_exactly_where_the_careful_read_places_it():
     from timeline.yamlsource import fast_split, parse
 
-    text = EVENTS.read_text(encoding="utf-8")
+    raw = EVENTS.read_bytes()
+    text = raw.decode("utf-8")
     split = fast_split(text)
     assert split is not None and split.count == len(split.starts) > 250
-    light = store._File("events.yaml", text, None, [], {}, split=split)
+    light = store._File("events.yaml", raw, None, [], {}, split=split.in_utf8(raw))
     careful = parse(text).positions
     fields = ("id", "title", "date", "end", "countries", "type", "status", "first", "milestone", "description",
               "sources", "mentioned_in", "tags")  # fmt: skip
@@ -167,3 +168,57 @@ def test_warnings_about_many_events_are_placed_without_a_careful_read(tmp_path, 
     report = store.load([path])
     assert report.ok and len(report.warnings) == 50 and careful_reads == []
     assert [(w.line, w.col) for w in report.warnings[:2]] == [(8, 11), (16, 11)]
+
+
+def test_warnings_after_wide_characters_and_a_byte_order_mark_are_placed_as_the_careful_read_places_them(
+    tmp_path, monkeypatch
+):
+    from timeline import yamlsource
+
+    text = "countries:\n  US: {name: United States \U0001f680}\ntypes:\n  launch: {label: Launch}\nevents:\n"
+    for i in range(3):
+        text += (f"  - id: p{i}\n    title: P{i} \u2014 \u4e2d\u6587 \U0001f680\n    date: 1990-01-0{i + 1}\n"
+                 f"    countries: [US]\n    type: launch\n    status: planned\n    description: \u00dcn\u00efcode {i}.\n"
+                 f"    sources: [{{url: 'https://e.org/{i}', title: S}}]\n")  # fmt: skip
+    path = tmp_path / "planned.yaml"
+    path.write_text("\ufeff" + text, encoding="utf-8")
+    careful = yamlsource.parse(text).positions
+    careful_reads = []
+    real = yamlsource.parse
+    monkeypatch.setattr(store, "parse", lambda text: careful_reads.append(1) or real(text))
+    report = store.load([path])
+    assert report.ok and careful_reads == []
+    assert [(w.line, w.col) for w in report.warnings] == [careful.locate(("events", i, "date"))[:2] for i in range(3)]
+
+
+@pytest.mark.parametrize("way", ["in chunks", "in one piece", "carefully"])
+def test_events_read_as_rows_give_the_whole_loads_table_problems_and_race_events(tmp_path, monkeypatch, way):
+    import pandas as pd
+
+    from timeline import frame
+
+    if way != "in chunks":
+        monkeypatch.setattr(store, "fast_split", lambda text: None)
+    if way == "carefully":
+        monkeypatch.setattr(store, "fast_load", lambda text: None)
+    second = tmp_path / "more.yaml"  # leans on the curated registries; its second event reaches a milestone again
+    second.write_text(more_events({"id": "dfh-1", "title": "DFH 1", "date": "1970-04-24", "country": "CN"},
+                                  {"id": "zond-x", "title": "Zond X", "date": "1975", "country": "SU"},
+                                  countries="  XX: {name: Nowhere}\n").replace(
+        "type: satellite,", "type: satellite, milestone: first-satellite,", 2))  # fmt: skip
+    whole = store.load([EVENTS, second])
+    read = store.load([EVENTS, second], rows=frame.row)
+    assert whole.ok and whole.warnings and read.ok
+    assert (read.errors, read.warnings, read.version) == (whole.errors, whole.warnings, whole.version)
+    pd.testing.assert_frame_equal(frame.table(read.rows, read.dataset), frame.to_frame(whole.dataset))
+    race = [e for e in whole.dataset.events if e.milestone]
+    assert read.dataset == whole.dataset.model_copy(update={"events": race})
+
+    second.write_text(second.read_text().replace("[CN]", "[CNN]"))
+    broken, broken_read = store.load([EVENTS, second]), store.load([EVENTS, second], rows=frame.row)
+    assert broken.errors and (broken_read.errors, broken_read.dataset, broken_read.rows) == (broken.errors, None, None)
+
+
+def test_validate_counts_every_event_without_keeping_them(tmp_path):
+    report = store.check([EVENTS], use_cache=False)
+    assert report.ok and report.counts["events"] == len(store.load([EVENTS]).dataset.events) > 250

@@ -105,6 +105,18 @@ def test_a_long_events_list_is_read_in_chunks_that_add_up_to_the_whole(monkeypat
         assert read_split(text) == parse(text).data
 
 
+def test_a_split_moved_onto_the_files_utf8_bytes_reads_the_same_events_from_the_same_places(monkeypatch):
+    monkeypatch.setattr(yamlsource, "CHUNK", 2)
+    items = [f"{{id: e{n}, title: '\u00e9\u4e2d\U0001f680 {n}'}}" for n in range(5)]
+    text = events_file(items, tail="types: {x: {label: '\u03a9'}}\n")
+    encoded = text.encode("utf-8")
+    split = fast_split(text)
+    moved = split.in_utf8(encoded)
+    assert list(moved.chunks()) == list(split.chunks()) and moved.head == split.head
+    assert [encoded[at:].decode("utf-8") for at in moved.starts] == [text[at:] for at in split.starts]
+    assert encoded[moved.stop:].decode("utf-8") == text[split.stop:] == "types: {x: {label: '\u03a9'}}\n"
+
+
 def test_chunks_keep_comments_block_scalars_and_nested_lists_whole(monkeypatch):
     monkeypatch.setattr(yamlsource, "CHUNK", 1)
     text = (

@@ -37,9 +37,9 @@ class DataProblems(click.ClickException):
         click.echo(f"Error: {self.message}", err=True)
 
 
-def load_or_fail(files: tuple[Path, ...]) -> store.Loaded:
+def load_or_fail(files: tuple[Path, ...], rows: store.Rows | None = None) -> store.Loaded:
     """Load the command's files (default: ./events.yaml, else the bundled copy) or exit 1."""
-    loaded = store.load(store.default_paths(files))
+    loaded = store.load(store.default_paths(files), rows=rows)
     if not loaded.ok:
         raise DataProblems(loaded)
     return loaded
@@ -174,11 +174,11 @@ def export_command(files, outputs, fmt, view, all_views, width, height, scale, t
     timeline export -o chart.png --all-views --firsts
     timeline export -o race.png -o race.csv --view race --chart count --country SU,US,CN
     """
-    from . import export  # plotting and pandas load only when exporting
+    from . import export, frame  # plotting and pandas load only when exporting
 
     try:
         wanted = export.targets(outputs, fmt=fmt, view=view, all_views=all_views)
-        loaded = load_or_fail(files)
+        loaded = load_or_fail(files, rows=frame.row)  # the events as the table's rows, not as models
         filters = export.filters_from_options(
             loaded.dataset, countries=countries, types=types, statuses=statuses, start=start, end=end,
             search=search, firsts=firsts, align=align, chart=chart, articles=articles, verdicts=verdicts,

@@ -477,9 +477,13 @@ def _quiet(loop: asyncio.AbstractEventLoop, context: dict) -> None:
 def export(loaded: store.Loaded, filters: Filters, wanted: Sequence[Target], *, width: int | None = None,
            height: int | None = None, scale: float = DEFAULT_SCALE, theme: str = "light",
            selected: str = "") -> list[Path]:  # fmt: skip
-    """Write every target. Everything is rendered before the first file is written."""
+    """Write every target. Everything is rendered before the first file is written.
+
+    ``loaded`` is best read with ``store.load(paths, rows=frame.row)``: the events then come as the
+    table's rows, never all as models at once; a whole dataset works too.
+    """
     choose("--theme", theme, THEMES)
-    df = frame.to_frame(loaded.dataset)
+    df = frame.to_frame(loaded.dataset) if loaded.rows is None else frame.table(loaded.rows, loaded.dataset)
     selected = selected.strip()
     if selected and not (df["id"] == selected).any():
         raise UsageProblem(f"no event {selected!r} in the data", "--event")

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 import pandas as pd
 
 from .dates import PartialDate
-from .models import STATUSES, VERDICTS, Dataset
+from .models import STATUSES, VERDICTS, Dataset, Event
 
 VIEWS = ("timeline", "activity", "table", "race", "claims")
 LANES = ("country", "type")
@@ -30,18 +30,30 @@ COLUMNS = (
 
 def to_frame(dataset: Dataset) -> pd.DataFrame:
     """One row per event, in date order. ``start``/``stop`` are the whole period covered."""
-    types = dataset.types
-    rows = []
-    for e in dataset.events:
-        last = e.end or e.date
-        rows.append((
-            e.id, e.title, str(e.date), str(e.end) if e.end else "", e.date.label(),
-            e.end.label() if e.end else "", e.date.first_day, last.last_day, tuple(e.countries),
-            e.type, types[e.type].label, e.status, e.first, e.milestones, e.description,
-            tuple(e.tags), tuple(s.url for s in e.sources), tuple(s.title for s in e.sources),
-            tuple(e.mentioned_in), " ".join((e.title, e.description, *e.tags)).casefold(),
-        ))  # fmt: skip
-    df = pd.DataFrame.from_records(rows, columns=list(COLUMNS))
+    return table([row(e) for e in dataset.events], dataset)
+
+
+def row(e: Event) -> tuple:
+    """One event's row of ``to_frame``'s table, but for ``type_label`` (``table`` adds it).
+
+    ``store.load(paths, rows=row)`` makes each row as soon as the event is read, so that 100,000
+    events never exist as models at once: ``table(loaded.rows, loaded.dataset)`` is then the table.
+    """
+    last = e.end or e.date
+    return (
+        e.id, e.title, str(e.date), str(e.end) if e.end else "", e.date.label(),
+        e.end.label() if e.end else "", e.date.first_day, last.last_day, tuple(e.countries),
+        e.type, e.status, e.first, e.milestones, e.description,
+        tuple(e.tags), tuple(s.url for s in e.sources), tuple(s.title for s in e.sources),
+        tuple(e.mentioned_in), " ".join((e.title, e.description, *e.tags)).casefold(),
+    )  # fmt: skip
+
+
+def table(rows: Sequence[tuple], dataset: Dataset) -> pd.DataFrame:
+    """``to_frame``'s table of events' ``row``s; ``dataset`` gives the types' labels."""
+    labels = {key: kind.label for key, kind in dataset.types.items()}
+    at = COLUMNS.index("type_label")
+    df = pd.DataFrame.from_records([(*r[:at], labels[r[at - 1]], *r[at:]) for r in rows], columns=list(COLUMNS))
     df["start"] = pd.to_datetime(df["start"])
     df["stop"] = pd.to_datetime(df["stop"])
     return df.sort_values(["start", "id"], kind="stable").reset_index(drop=True)

@@ -96,8 +96,9 @@ class Snapshot:
 
     ``df`` holds every event, one row each (``frame.to_frame``); ``dataset`` holds the registries
     and, of the events, only those that reach a milestone (the race view reads them as models).
-    Holding 100,000 events once, as rows, rather than also as pydantic models (some 3 KB each) is
-    what keeps a server of that many under 1 GB. Make one with ``snapshot``.
+    Holding 100,000 events once, as rows, rather than also as pydantic models (4 KB and more each)
+    is what keeps a server of that many under 1 GB; ``LiveData`` reads them so (``store.load`` with
+    ``rows``), and ``snapshot`` makes one of a whole dataset.
     """
 
     dataset: Dataset | None
@@ -195,7 +196,7 @@ class LiveData:
         if special:
             version = hashlib.sha256(repr(signature).encode()).hexdigest()[:10]
             return Snapshot(last.dataset, last.df, tuple(special), version)
-        loaded = store.load(self.paths)
+        loaded = store.load(self.paths, rows=frame.row)  # no event read stays a model but the race's
         if loaded.ok:
-            return snapshot(loaded.dataset, loaded.version)
+            return Snapshot(loaded.dataset, frame.table(loaded.rows, loaded.dataset), (), loaded.version)
         return Snapshot(last.dataset, last.df, loaded.errors, loaded.version)

@@ -92,6 +92,22 @@ class Strict(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
+    def model_post_init(self, context: Any, /) -> None:
+        """Share the set of field names the data gave (``model_fields_set``) with every model of
+        this kind that was given the same fields.
+
+        pydantic makes a new set for each model; for an event and its sources that is some 1.8 KB,
+        a third of what the model holds, 180 MB at 100,000 events. A frozen model never changes its
+        set in place (``model_copy`` copies it before adding to it), so one set can serve them all.
+        """
+        given = self.__pydantic_fields_set__
+        shared = _FIELDS_SETS.setdefault((type(self), frozenset(given)), given)
+        if shared is not given:
+            object.__setattr__(self, "__pydantic_fields_set__", shared)
+
+
+_FIELDS_SETS: dict[tuple[type, frozenset[str]], set[str]] = {}  # see Strict.model_post_init
+
 
 class Country(Strict):
     """A country or agency whose programme has its own lane."""

@@ -8,7 +8,7 @@ launch list may lean on the curated file's registries.
 
 from __future__ import annotations
 
-import bisect
+import codecs
 import contextlib
 import dataclasses
 import gc
@@ -18,7 +18,7 @@ import re
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -28,6 +28,7 @@ from .problems import Problem, Severity, data_path, dotted
 from .yamlsource import NotFast, Positions, Split, fast_load, fast_split, parse
 
 REGISTRIES = ("countries", "types", "articles", "milestones")
+Rows = Callable[[Event], Any]  # what ``load`` makes of each event when it is not to keep them all
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class Loaded:
     errors: tuple[Problem, ...]
     warnings: tuple[Problem, ...]
     version: str  # short content hash of every file, for captions and cache keys
+    rows: tuple | None = None  # each event's ``rows(event)``, in the dataset's order, when load had ``rows``
 
     @property
     def ok(self) -> bool:
@@ -79,9 +81,9 @@ def check(paths: Sequence[str | os.PathLike], *, use_cache: bool = True) -> Repo
             if hit is not None:
                 warnings = tuple(Problem(**w) for w in hit["warnings"])
                 return Report(paths, (), warnings, hit["version"], hit["counts"])
-    loaded = load(paths)
+    loaded = load(paths, rows=_nothing)  # the verdict needs no event kept whole
     ds = loaded.dataset
-    counts = {"events": len(ds.events), "countries": len(ds.countries), "types": len(ds.types)} if ds else {}
+    counts = {"events": len(loaded.rows), "countries": len(ds.countries), "types": len(ds.types)} if ds else {}
     report = Report(paths, loaded.errors, loaded.warnings, loaded.version, counts)
     if name is not None and report.ok:
         cache.put(name, {"version": report.version, "counts": counts,
@@ -111,14 +113,15 @@ class _File:
     """One file's parse: the events that validated, and (on demand) node positions."""
 
     label: str
-    text: str
+    raw: bytes  # the file, UTF-8 without a byte order mark: as a str it can take 2 or 4 times as much
     model: DataFile | None  # the whole file, when it validated
     events: list[tuple[int, Event]]  # (index in the file, event) of the events that validated
     registries: dict[str, dict[str, Any]]
     known_positions: Positions | None = None
     claims: list[tuple[int, Claim]] = dataclasses.field(default_factory=list)  # (index in the file, claim)
-    split: Split | None = None  # where each event starts, when the file was read the fast way
-    _lines: array | None = None
+    split: Split | None = None  # where each event starts (in bytes), when the file was read the fast way
+    rows: list | None = None  # each event's row, when ``load`` was given ``rows``
+    _first_lines: array | None = None  # the line each event starts on
 
     def locate(self, path: tuple, *, key: bool = False) -> tuple[int, int, tuple]:
         """``Positions.locate``, but a field of one event of a file read the fast way is found in
@@ -129,45 +132,63 @@ class _File:
     def _event_field(self, path: tuple, key: bool) -> tuple[int, int, tuple] | None:
         if len(path) != 3 or path[0] != "events" or not isinstance(path[1], int) or not isinstance(path[2], str):
             return None
-        starts, text = self.split.starts, self.text
-        if not 0 <= path[1] < len(starts):
+        starts, index = self.split.starts, path[1]
+        if not 0 <= index < len(starts):
             return None
-        begin = starts[path[1]]
-        end = starts[path[1] + 1] if path[1] + 1 < len(starts) else self.split.stop
-        dash = re.compile(r"([ \t]*)-[ \t]+").match(text, begin)  # "  - id: ..." : keys start after it
-        if dash is None or text[dash.end()] in "{[\n#":
+        end = starts[index + 1] if index + 1 < len(starts) else self.split.stop
+        text = self.raw[starts[index]:end].decode("utf-8")  # this event's lines
+
+        def line(offset: int) -> int:
+            return self._first_line(index) + text.count("\n", 0, offset)
+
+        dash = re.compile(r"([ \t]*)-[ \t]+").match(text)  # "  - id: ..." : keys start after it
+        if dash is None or dash.end() == len(text) or text[dash.end()] in "{[\n#":
             return None
-        column = dash.end() - begin
+        column = dash.end()
         field = re.escape(path[2])
-        pattern = re.compile(rf"^(?:{re.escape(text[begin:dash.end()])}|[ ]{{{column}}})({field}):[ \t]*", re.M)
-        match = pattern.search(text, begin, end)
+        pattern = re.compile(rf"^(?:{re.escape(text[:dash.end()])}|[ ]{{{column}}})({field}):[ \t]*", re.M)
+        match = pattern.search(text)
         if match is None:
             return None
         if key:
-            return self._line(match.start()), match.start(1) - match.start() + 1, path
+            return line(match.start()), match.start(1) - match.start() + 1, path
         value = re.compile(r"[ \t]*(?:#[^\n]*)?\n").match(text, match.end())  # nothing after the colon: a block
         if value is None:
-            return self._line(match.start()), match.end() - match.start() + 1, path
-        below = re.compile(r"^([ \t]*)(?=[^\s#])", re.M).search(text, value.end(), end)
+            return line(match.start()), match.end() - match.start() + 1, path
+        below = re.compile(r"^([ \t]*)(?=[^\s#])", re.M).search(text, value.end())
         if below is None:
             return None
-        return self._line(below.start()), below.end() - below.start() + 1, path
+        return line(below.start()), below.end() - below.start() + 1, path
 
-    def _line(self, offset: int) -> int:
-        if self._lines is None:
-            self._lines = array("q", (m.start() for m in re.finditer("\n", self.text)))
-        return bisect.bisect_left(self._lines, offset) + 1
+    def _first_line(self, index: int) -> int:
+        """The line event ``index`` starts on."""
+        if self._first_lines is None:
+            lines, line, last = array("q"), 1, 0
+            for start in self.split.starts:
+                line += self.raw.count(b"\n", last, start)
+                lines.append(line)
+                last = start
+            self._first_lines = lines
+        return self._first_lines[index]
 
     @property
     def positions(self) -> Positions:
         """Where each value is; parsed again the careful way only when a problem needs placing."""
         if self.known_positions is None:
-            self.known_positions = parse(self.text).positions
+            self.known_positions = parse(self.raw.decode("utf-8")).positions
         return self.known_positions
 
 
-def load(paths: Sequence[str | os.PathLike]) -> Loaded:
-    """Read, parse and validate ``paths`` as one dataset; problems come back, never raise."""
+def load(paths: Sequence[str | os.PathLike], *, rows: Rows | None = None) -> Loaded:
+    """Read, parse and validate ``paths`` as one dataset; problems come back, never raise.
+
+    With ``rows``, each event is made into ``rows(event)`` as soon as it is validated
+    (``Loaded.rows``), and the dataset keeps as models only the events that reach a milestone
+    (the race view reads those): with their registries and claims, that is all the app and the
+    exports read as models. Every event as a model would be some 440 MB at 100,000 events with
+    1,000-character descriptions and five sources each; this way they never exist all at once.
+    The checks, errors and warnings are the same either way.
+    """
     paths = tuple(Path(p) for p in paths)
     digest = hashlib.sha256()
     errors: list[Problem] = []
@@ -179,18 +200,21 @@ def load(paths: Sequence[str | os.PathLike]) -> Loaded:
             if problem:
                 errors.append(problem)
                 continue
-            text = raw.decode("utf-8").removeprefix("\ufeff")
-            del raw  # 80 MB at 100,000 events: not kept while the text is parsed
-            parsed_file, file_errors = _parse_file(str(path), text)
+            raw = raw.removeprefix(codecs.BOM_UTF8)
+            parsed_file, file_errors = _parse_file(str(path), raw, rows)
             errors.extend(file_errors)
             if parsed_file is not None:
                 files.append(parsed_file)
         version = digest.hexdigest()[:10]
         dataset, merge_errors, warnings = _merge(files)
     errors.extend(merge_errors)
+    made = None
     if errors:
         dataset = None
-    return Loaded(paths, dataset, tuple(sorted(set(errors))), tuple(warnings), version)
+    elif rows is not None and dataset is not None:
+        made = tuple(row for f in files for row in f.rows)
+        dataset = dataset.model_copy(update={"events": [e for e in dataset.events if e.milestone]})
+    return Loaded(paths, dataset, tuple(sorted(set(errors))), tuple(warnings), version, made)
 
 
 @contextlib.contextmanager
@@ -242,13 +266,13 @@ def _line_col(raw: bytes, offset: int) -> tuple[int, int]:
     return raw.count(b"\n", 0, offset) + 1, len(raw[line_start:offset].decode("utf-8", "replace")) + 1
 
 
-def _parse_file(label: str, text: str) -> tuple[_File | None, list[Problem]]:
-    model, split = _fast_model(text)
+def _parse_file(label: str, raw: bytes, rows: Rows | None = None) -> tuple[_File | None, list[Problem]]:
+    model, split, made = _fast_model(raw, rows)
     if model is not None:
         registries = {name: getattr(model, name) for name in REGISTRIES}
-        return _File(label, text, model, list(enumerate(model.events)), registries,
-                     claims=list(enumerate(model.claims)), split=split), []  # fmt: skip
-    parsed = parse(text)
+        return _File(label, raw, model, list(enumerate(model.events)), registries,
+                     claims=list(enumerate(model.claims)), split=split, rows=made), []  # fmt: skip
+    parsed = parse(raw.decode("utf-8"))
     problems = [dataclasses.replace(p, path=label) for p in parsed.problems]
     if parsed.data is None and not parsed.problems:
         message = "the file is empty; expected a mapping with 'countries', 'types' and 'events'"
@@ -265,34 +289,73 @@ def _parse_file(label: str, text: str) -> tuple[_File | None, list[Problem]]:
     except ValidationError as exc:
         problems.extend(_from_validation(exc, label, parsed.positions, data))
         registries, events = _salvage(data)
-        return _File(label, text, None, events, registries, parsed.positions, _salvage_items(data, "claims", Claim, _claim_references)), problems
+        return _File(label, raw, None, events, registries, parsed.positions, _salvage_items(data, "claims", Claim, _claim_references)), problems
+    model, made = _thinned(model, rows)
     events = list(enumerate(model.events))
     registries = {name: getattr(model, name) for name in REGISTRIES}
-    return _File(label, text, model, events, registries, parsed.positions, list(enumerate(model.claims))), problems
+    return _File(label, raw, model, events, registries, parsed.positions, list(enumerate(model.claims)),
+                 rows=made), problems  # fmt: skip
 
 
 _EVENTS = TypeAdapter(list[Event])
 
 
-def _fast_model(text: str) -> tuple[DataFile | None, Split | None]:
-    """The file's model when it reads the fast way and is valid; ``None`` sends it the careful way,
-    which finds and places every problem.
+def _fast_model(raw: bytes, rows: Rows | None = None) -> tuple[DataFile | None, Split | None, list | None]:
+    """The file's model when it reads the fast way and is valid, where its events start, and their
+    rows (with ``rows``, see ``load``); ``None`` sends it the careful way, which finds and places
+    every problem.
 
     A file whose events are a top-level block list is read and validated a chunk of events at a
-    time (``fast_split``), so the plain data of 100,000 events never exists all at once.
+    time (``fast_split``), so the plain data of 100,000 events never exists all at once (nor, with
+    ``rows``, their models); the chunks are read from the file's bytes, and the whole file as a
+    string is let go before the models are made (``Split.in_utf8``).
     """
+    text = raw.decode("utf-8")
     split = fast_split(text)
     try:
         if split is None:
-            data = fast_load(text)
-            return (None if data is None else DataFile.model_validate(data)), None
+            return _whole(fast_load(text), rows)
+        split = split.in_utf8(raw)
+        del text
         head = DataFile.model_validate({**split.head, "events": []})
         events: list[Event] = []
+        made: list | None = None if rows is None else []
         for chunk in split.chunks():
-            events.extend(_EVENTS.validate_python(chunk))
-        return head.model_copy(update={"events": events}), split
+            validated = _EVENTS.validate_python(chunk)
+            if rows is None:
+                events.extend(validated)
+            else:
+                made.extend(rows(e) for e in validated)
+                events.extend(_kept(e) for e in validated)
+        return head.model_copy(update={"events": events}), split, made
     except (ValidationError, NotFast):
-        return None, None
+        return None, None, None
+
+
+def _whole(data: dict[str, Any] | None, rows: Rows | None) -> tuple[DataFile | None, None, list | None]:
+    """``_fast_model`` of a file read in one piece."""
+    if data is None:
+        return None, None, None
+    model, made = _thinned(DataFile.model_validate(data), rows)
+    return model, None, made
+
+
+def _thinned(model: DataFile, rows: Rows | None) -> tuple[DataFile, list | None]:
+    """``model`` and its events' rows; with ``rows``, its events ``_kept`` as ``load`` says."""
+    if rows is None:
+        return model, None
+    return model.model_copy(update={"events": [_kept(e) for e in model.events]}), [rows(e) for e in model.events]
+
+
+def _kept(event: Event) -> Event:
+    """What ``load`` with ``rows`` keeps of a valid event: the whole model if it reaches a milestone,
+    else what the dataset's checks and warnings read of it."""
+    if event.milestone:
+        return event
+    return Event.model_construct(  # every list given: a default_factory costs pydantic a signature() each time
+        id=event.id, date=event.date, status=event.status, countries=event.countries, type=event.type,
+        mentioned_in=event.mentioned_in, tags=event.tags,
+    )  # fmt: skip
 
 
 def _salvage(data: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], list[tuple[int, Event]]]:
@@ -340,6 +403,10 @@ def _event_references(item: dict[str, Any]) -> Event:
         id=_text_at(item, "id"), countries=_texts_at(item, "countries"), type=_text_at(item, "type") or "",
         milestone=milestone or None, mentioned_in=_texts_at(item, "mentioned_in"),
     )  # fmt: skip
+
+
+def _nothing(event: Event) -> None:
+    """``load``'s ``rows`` when nothing of the events is wanted but their checks."""
 
 
 def _claim_references(item: dict[str, Any]) -> Claim:

@@ -7,7 +7,6 @@ themselves, so a CSV holds exactly the events the chart shows.
 from __future__ import annotations
 
 import csv
-import io
 
 import pandas as pd
 
@@ -33,7 +32,7 @@ def to_csv(df: pd.DataFrame, filters: Filters) -> str:
     ``true``/``false``; ``countries`` and ``sources`` (URLs) are separated by single spaces. A cell
     that starts like a formula is prefixed with ``'`` (``csv_safe``).
     """
-    out = io.StringIO()
+    out = _Lines()
     writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180; a return inside a cell is quoted too
     writer.writerow(CSV_COLUMNS)
     rows = frame.apply(df, filters)
@@ -43,7 +42,17 @@ def to_csv(df: pd.DataFrame, filters: Filters) -> str:
         record["sources"] = " ".join(record["sources"])
         record["first"] = "true" if record["first"] else "false"
         writer.writerow(csv_safe(record[c]) for c in CSV_COLUMNS)
-    return out.getvalue()
+    return "".join(out)
+
+
+class _Lines(list):
+    """A file for ``csv.writer`` that keeps the lines written to it, to be joined once.
+
+    ``io.StringIO`` would grow one buffer of the widest character written so far and copy it out:
+    at 100,000 events some 200 MB for a 45 MB text, where the lines and their join take half.
+    """
+
+    write = list.append
 
 
 def sorted_rows(df: pd.DataFrame, filters: Filters, key: str = "date", descending: bool = False) -> pd.DataFrame:
