@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
+import time
 
 from timeline import frame, ids
 from timeline.app import create_app
@@ -48,6 +50,24 @@ def test_the_page_brings_its_chart_and_the_chart_callback_then_has_nothing_to_do
     narrow = {**values, "look.data": {"theme": "light", "width": 500}}  # the browser's look differs: drawn again
     answer = client.post("/_dash-update-component", json=load.callback_body(chart, narrow)).get_json()
     assert {c for t in answer["response"][ids.CHART]["figure"]["data"] for c in t.get("customdata") or ()} == cn
+
+
+def test_a_page_is_made_once_for_every_reader_of_the_same_url_and_data(events_file):
+    data = LiveData([events_file])
+    client = create_app(data).server.test_client()
+    assert client.get("/?country=US").data == client.get("/anything/else").data  # one page for every URL
+    client.set_cookie("timeline-look", "light.1060")
+
+    def layout(search: str) -> bytes:
+        client.set_cookie("timeline-page", search.replace("?", "%3F").replace("=", "%3D"))
+        return client.get("/_dash-layout", headers={"Referer": f"http://localhost/{search}"}).data
+
+    us = layout("?country=US")
+    assert layout("?country=US") == us and layout("?country=CN") != us
+    events_file.write_text(events_file.read_text(encoding="utf-8").replace("Sputnik 1", "Sputnik One"), encoding="utf-8")
+    os.utime(events_file, (time.time() + 5, time.time() + 5))
+    assert data.current().version not in us.decode() and layout("?country=US") != us  # new data: made anew
+    assert data.current().version in layout("?country=US").decode()
 
 
 def test_the_page_draws_no_chart_for_a_url_it_is_not_sure_of(fixture_events):

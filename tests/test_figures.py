@@ -224,8 +224,8 @@ def test_a_phone_width_gives_short_lane_labels_and_room_for_the_legend(data):
     assert list(phone.layout.yaxis.ticktext) == ["SU", "RU", "US", "CN"]
     legend = [t.name for t in phone.data if t.showlegend is not False]
     assert len(legend) == 6 and max(map(len, legend)) == len("World first (ringed)")
-    # a phone fits two entries a row (three rows), a desktop five (two rows); lanes are 12px shorter
-    assert phone.layout.height - wide.layout.height == 22 * 3 - 22 * 2 - 4 * 12
+    # a phone's plot fits one entry a row (six rows), a desktop's four (two rows); lanes are 12px shorter
+    assert phone.layout.height - wide.layout.height == 22 * 6 - 22 * 2 - 4 * 12
     by_type = figures.figure("timeline", df, Filters(lanes="type"), ds, width=360)
     assert list(by_type.layout.yaxis.ticktext) == ["Satellite", "Crewed<br>flight", "Space<br>station"]
 

@@ -379,3 +379,12 @@ def test_the_scoreboard_pane_links_each_number_to_its_events(orbit):
     assert panes.next_race_sort("latest", {"key": "country", "descending": False}) == {"key": "latest", "descending": True}
     assert panes.next_race_sort("latest", {"key": "latest", "descending": True}) == {"key": "latest", "descending": False}
     assert panes.next_race_sort("country", {"key": "latest", "descending": True}) == {"key": "country", "descending": False}
+
+
+def test_race_titles_name_the_countries_never_their_codes(data):
+    df, ds = data
+    for chart in ("date", "count"):
+        everyone = figures.figure("race", df, Filters(view="race", chart=chart), ds)
+        assert everyone.layout.title.text.startswith("All events · ")
+        two = figures.figure("race", df, Filters(view="race", chart=chart, countries=("SU", "US")), ds)
+        assert two.layout.title.text.startswith("Soviet Union, United States · ")

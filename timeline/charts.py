@@ -68,9 +68,10 @@ class Look:
     def fit_legend(self, layout: dict, names: list[str]) -> int:
         """Lay the horizontal legend of ``names`` out as a grid of equal columns, each as wide as the
         longest name needs (plotly's own flow puts one entry a row as soon as one name is long),
-        and return the height it needs: as many columns as fit the chart's width, at most five."""
+        and return the height it needs: as many columns as fit the plot's width, at most five."""
         entry = 40 + 7 * max(map(len, names), default=0) * (11 if self.narrow else 13) // 13
-        per_row = max(1, min(5, ((self.width or 1100) - 40) // entry))  # the legend spans the chart (xref container)
+        plot = (self.width or 1100) - (80 if self.narrow else 240)  # plotly lays the legend out within the plot's width
+        per_row = max(1, min(5, plot // entry))
         layout["legend"].update(entrywidthmode="pixels", entrywidth=entry - 40)  # plotly adds the symbol's 40
         return 22 * -(-len(names) // per_row)
 

@@ -38,7 +38,7 @@ SETTLE_S = 0.5  # what the app waits after a change; writers finish within milli
 WATCH_S = 1.0  # how often a server process checks the files between requests
 
 T = TypeVar("T")
-MEMO_SIZE = 32  # drawings kept per snapshot ...
+MEMO_SIZE = 64  # drawings kept per snapshot ...
 MEMO_COST = 400_000  # ... and their points at most: some 100 MB of plotly JSON as Python objects
 
 

@@ -224,6 +224,11 @@ def figure(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look) -
     return (count if filters.chart == "count" else dates)(rows, filters, dataset, look)
 
 
+def _titled(filters: Filters, race: Race) -> Filters:
+    """The filters a race chart's title says, by name: the countries raced when some were chosen."""
+    return filters.replace(countries=race.countries) if filters.countries else filters
+
+
 def dates(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look) -> dict:
     """One row per milestone, time across; a sub-lane per country, a dot per milestone reached.
 
@@ -236,7 +241,7 @@ def dates(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look) ->
         what = "years since first satellite" if narrow else "years since each country's first satellite"
     else:
         what = "milestones by date"
-    layout = base_layout(filters.replace(countries=race.countries), look, what)
+    layout = base_layout(_titled(filters, race), look, what, dataset)
     plotted = [r for r in race.reaches if r.years is not None or not race.aligned]
     if not plotted:
         layout["height"] = 320
@@ -393,7 +398,7 @@ def count(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look) ->
     theme, narrow = look.theme, look.narrow
     since = "years since first satellite" if narrow else "years since each country's first satellite"
     what = f"milestones reached, by {since}" if race.aligned else "milestones reached, by date"
-    layout = base_layout(filters.replace(countries=race.countries), look, what)
+    layout = base_layout(_titled(filters, race), look, what, dataset)
     stepped = {code: s for code, s in steps(race).items() if s}
     if not stepped:
         layout["height"] = 320
