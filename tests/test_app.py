@@ -134,3 +134,11 @@ def test_serve_help_names_the_options(runner):
     result = runner.invoke(main, ["serve", "--help"])
     assert result.exit_code == 0
     assert "--host" in result.output and "--port" in result.output and "[default: 8050;" in result.output
+
+
+def test_the_app_starts_under_a_path_prefix_dash_is_told_of(fixture_events, monkeypatch):
+    monkeypatch.setenv("DASH_URL_BASE_PATHNAME", "/timeline/")
+    client = create_app([fixture_events]).server.test_client()
+    page = client.get("/timeline/anything")
+    assert page.status_code == 200 and "/timeline/_dash-component-suites/plotly/" in page.get_data(as_text=True)
+    assert client.get("/timeline/_dash-layout").status_code == 200

@@ -52,10 +52,11 @@ def create_app(
 def share_pages(app: Dash, data: LiveData) -> None:
     """Make the page once for every reader: its HTML is the same for every URL (the page's script
     reads the URL), made once per process; its layout (``/_dash-layout``) depends on the data, the
-    page's URL and look, made once per snapshot of the data for each (``Snapshot.memo``). Dash
-    would make both anew for every page load, some 6 and 14 ms."""
-    views = app.server.view_functions
-    html_of = {rule: views[rule] for rule in ("/", "/<path:path>")}
+    page's URL and look, made once per snapshot of the data for each (``Snapshot.pages``). Dash
+    would make both anew for every page load, some 6 and 8-11 ms. (Dash's HTML also carries a
+    token per page load that only background callbacks use; this app has none.)"""
+    views, prefix = app.server.view_functions, app.config.routes_pathname_prefix
+    html_of = {rule: views[rule] for rule in (prefix, prefix + "<path:path>")}
     made: dict[str, bytes] = {}
 
     def html(rule: str):
@@ -66,15 +67,16 @@ def share_pages(app: Dash, data: LiveData) -> None:
 
         return view
 
-    dash_layout = views["/_dash-layout"]
+    layout_rule = prefix + "_dash-layout"
+    dash_layout = views[layout_rule]
 
     def layout_json() -> flask.Response:
         shown = page()
-        key = ("layout", shown.search, tuple(sorted((shown.look or {}).items())))
-        body = data.current().memo.get(key, lambda: dash_layout().get_data(), cost=lambda body: len(body) // 100)
+        key = (shown.search, tuple(sorted((shown.look or {}).items())))
+        body = data.current().pages.get(key, lambda: dash_layout().get_data())
         return flask.Response(body, mimetype="application/json")
 
-    views.update({rule: html(rule) for rule in html_of}, **{"/_dash-layout": layout_json})
+    views.update({rule: html(rule) for rule in html_of}, **{layout_rule: layout_json})
 
 
 def preload_plotly(app: Dash) -> None:

@@ -117,7 +117,12 @@ class Snapshot:
 
     @cached_property
     def memo(self) -> Memo:
-        """Drawings of this data (``layout.chart``); a new snapshot starts with none."""
+        """Drawings of this data (``drawing.chart``); a new snapshot starts with none."""
+        return Memo()
+
+    @cached_property
+    def pages(self) -> Memo:
+        """Page layouts of this data, by URL and look (``app.share_pages``)."""
         return Memo()
 
     def has(self, event_id: str) -> bool:
