@@ -232,7 +232,7 @@ def timeline(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look)
     window = time_window(marks, filters)
     labels = _lane_labels(marks, lanes, filters, look)  # every lane's, before busy lanes keep only key events
     density, placed_all = marks[marks["lane"].isin(dense)], marks
-    marks = marks[~marks["lane"].isin(dense) | key_events(marks, dataset) | (marks["id"] == look.selected)].copy()
+    marks = marks[as_markers(marks, dense, dataset, look.selected)].copy()
     marks["x"] = marks["start"].dt.strftime("%Y-%m-%d")
     symbols = type_symbols(dataset)
     marks["symbol"] = [status_symbol(symbols[t], s) for t, s in zip(marks["type"], marks["status"])]
@@ -386,16 +386,21 @@ def key_events(marks: pd.DataFrame, dataset: Dataset) -> pd.Series:
             | marks["id"].isin(decided))  # fmt: skip
 
 
+def as_markers(marks: pd.DataFrame, dense: set[str], dataset: Dataset, selected: str = "") -> pd.Series:
+    """The marks the timeline draws one by one: every mark of a lane that is not busy, and in a busy
+    lane its key events and the ``selected`` one."""
+    return ~marks["lane"].isin(dense) | key_events(marks, dataset) | (marks["id"] == selected)
+
+
 def hidden_in_density(df: pd.DataFrame, filters: Filters, dataset: Dataset, event: str, *, width: int | None = None) -> bool:
     """Whether the timeline of ``filters`` at ``width`` shows ``event`` only in its lanes' density:
-    it is one of the chart's events, every lane it sits in is busy, and it is no key event."""
+    it is one of the chart's events and none of its marks is drawn one by one (``as_markers``)."""
     rows = frame.apply(df, view_filters("timeline", filters))
     if not (rows["id"] == event).any():
         return False
     marks = placed(rows, filters, dataset)
-    mine = marks[marks["id"] == event]
     dense = dense_lanes(marks, Look(THEMES["light"], width))
-    return bool(mine["lane"].isin(dense).all() and not key_events(mine, dataset).any())
+    return not as_markers(marks, dense, dataset)[marks["id"] == event].any()
 
 
 def time_window(marks: pd.DataFrame, filters: Filters) -> tuple[pd.Timestamp, pd.Timestamp]:
