@@ -52,6 +52,10 @@ THEMES = {
 }
 
 
+PLOT_MARGIN_PX = 230  # lane labels and margins: the plot is the chart's width less this ...
+PLOT_MARGIN_NARROW_PX = 70  # ... and on a phone, where the lanes are labelled with codes
+
+
 @dataclass(frozen=True)
 class Look:
     """How a chart is drawn: its theme, when known the width in pixels it will get, and the event
@@ -65,13 +69,17 @@ class Look:
     def narrow(self) -> bool:
         return self.width is not None and self.width < 640
 
+    @property
+    def plot_width(self) -> int:
+        """The plot's width: the chart's less its lane labels and margins (codes only on a phone)."""
+        return max(200, (self.width or 1100) - (PLOT_MARGIN_NARROW_PX if self.narrow else PLOT_MARGIN_PX))
+
     def fit_legend(self, layout: dict, names: list[str]) -> int:
         """Lay the horizontal legend of ``names`` out as a grid of equal columns, each as wide as the
         longest name needs (plotly's own flow puts one entry a row as soon as one name is long),
         and return the height it needs: as many columns as fit the plot's width, at most five."""
         entry = 40 + 7 * max(map(len, names), default=0) * (11 if self.narrow else 13) // 13
-        plot = (self.width or 1100) - (80 if self.narrow else 240)  # plotly lays the legend out within the plot's width
-        per_row = max(1, min(5, plot // entry))
+        per_row = max(1, min(5, self.plot_width // entry))  # plotly lays the legend out within the plot's width
         layout["legend"].update(entrywidthmode="pixels", entrywidth=entry - 40)  # plotly adds the symbol's 40
         return 22 * -(-len(names) // per_row)
 

@@ -359,15 +359,7 @@ BUILDERS: dict[str, Callable[[pd.DataFrame, Filters, Dataset, Look], dict]] = {
 # open in the details. Zooming in (the URL's from/to) narrows the window until every lane shows each event.
 DETAIL_PX = 6
 DENSITY_PX = 5
-PLOT_MARGIN_PX = 230  # lane labels and margins: the plot is the chart's width less this
 DENSITY_LABEL = "Shaded: events per period (busy lanes)"
-
-
-PLOT_MARGIN_NARROW_PX = 70  # on a phone the lanes are labelled with codes
-
-
-def plot_width(look: Look) -> int:
-    return max(200, (look.width or 1100) - (PLOT_MARGIN_NARROW_PX if look.narrow else PLOT_MARGIN_PX))
 
 
 def dense_lanes(marks: pd.DataFrame, look: Look) -> set[str]:
@@ -375,7 +367,7 @@ def dense_lanes(marks: pd.DataFrame, look: Look) -> set[str]:
     if marks.empty:
         return set()
     counts = marks.groupby("lane").size()
-    return set(counts[counts > plot_width(look) // DETAIL_PX].index)
+    return set(counts[counts > look.plot_width // DETAIL_PX].index)
 
 
 def key_events(marks: pd.DataFrame, dataset: Dataset) -> pd.Series:
@@ -431,7 +423,7 @@ def _density(marks: pd.DataFrame, window: tuple[pd.Timestamp, pd.Timestamp], loo
     if marks.empty:
         return []
     lo, hi = window
-    bins = max(10, plot_width(look) // DENSITY_PX)
+    bins = max(10, look.plot_width // DENSITY_PX)
     edges = pd.date_range(lo, hi, periods=bins + 1)
     xs = [e.strftime("%Y-%m-%d %H:%M") for e in edges]
     spans = [_bin_span(edges[i], edges[i + 1]) for i in range(bins)]
