@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from timeline import store
 
-from .fixtures import FIXTURE, FORM_FIXTURE
+from .fixtures import FIXTURE, FORM_FIXTURE, write_fixture
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = ROOT / "events.yaml"
@@ -53,9 +53,7 @@ def runner() -> CliRunner:
 @pytest.fixture
 def fixture_events(tmp_path) -> Path:
     """FIXTURE as ``tmp_path/events.yaml``."""
-    path = tmp_path / "events.yaml"
-    path.write_text(FIXTURE, encoding="utf-8")
-    return path
+    return write_fixture(tmp_path, FIXTURE)
 
 
 @pytest.fixture
@@ -69,9 +67,7 @@ def fixture_dataset(fixture_events):
 @pytest.fixture
 def events_file(tmp_path) -> Path:
     """FORM_FIXTURE as ``tmp_path/events.yaml`` (the form's tests add to it)."""
-    path = tmp_path / "events.yaml"
-    path.write_text(FORM_FIXTURE, encoding="utf-8")
-    return path
+    return write_fixture(tmp_path, FORM_FIXTURE)
 
 
 def pytest_configure(config):

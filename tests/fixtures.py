@@ -324,10 +324,10 @@ EVERYTHING = {
 }
 
 
-def write_fixture(folder: Path) -> Path:
-    """RACE_FIXTURE as ``folder/events.yaml`` (the browser and export tests of the race use it too)."""
+def write_fixture(folder: Path, text: str | None = None) -> Path:
+    """``text`` as ``folder/events.yaml``; RACE_FIXTURE by default (the race's browser and export tests use it too)."""
     path = folder / "events.yaml"
-    path.write_text(RACE_FIXTURE, encoding="utf-8")
+    path.write_text(RACE_FIXTURE if text is None else text, encoding="utf-8")
     return path
 
 

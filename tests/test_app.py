@@ -13,7 +13,7 @@ from timeline.cli import main
 from timeline.frame import Filters
 from timeline.live import LiveData
 
-from .fixtures import busy
+from .fixtures import busy, write_fixture
 from .helpers import load
 
 LOOK = {"theme": "light", "width": 1060}
@@ -87,9 +87,7 @@ def test_the_page_draws_no_chart_for_a_url_it_is_not_sure_of(fixture_events):
 
 
 def test_the_chart_callback_finds_an_opened_events_chart_drawn_by_the_page(tmp_path):
-    path = tmp_path / "busy.yaml"
-    path.write_text(busy(), encoding="utf-8")
-    data = LiveData([path])
+    data = LiveData([write_fixture(tmp_path, busy())])
     client = create_app(data).server.test_client()
     client.set_cookie("timeline-look", "light.1060")
     client.set_cookie("timeline-page", "%3Fevent%3Dl7")

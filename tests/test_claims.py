@@ -15,14 +15,12 @@ from timeline.cli import main
 from timeline.frame import Filters
 
 from .conftest import EVENTS
-from .fixtures import CLAIMS_FIXTURE
+from .fixtures import CLAIMS_FIXTURE, write_fixture
 
 
 @pytest.fixture
 def claims_file(tmp_path):
-    path = tmp_path / "events.yaml"
-    path.write_text(CLAIMS_FIXTURE, encoding="utf-8")
-    return path
+    return write_fixture(tmp_path, CLAIMS_FIXTURE)
 
 
 @pytest.fixture

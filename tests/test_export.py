@@ -25,7 +25,7 @@ from timeline import export, store
 from timeline.cli import main
 from timeline.frame import Filters
 
-from .fixtures import busy
+from .fixtures import busy, write_fixture
 
 FIXTURE_NAME = "space-fixture.yaml"
 FIXTURE = """\
@@ -155,7 +155,6 @@ def test_a_filtered_png_differs_from_the_unfiltered_one(unfiltered, filtered_png
 
 @pytest.mark.export
 def test_the_race_view_exports_like_any_other_view(chromium, tmp_path):
-    from .fixtures import write_fixture
 
     data, png, page = write_fixture(tmp_path), tmp_path / "race.png", tmp_path / "race.html"
     result = invoke(data, "-o", png, "-o", page, "--view", "race", "--country", "SU,US", "--align", "start", *SIZE)
@@ -352,8 +351,7 @@ def test_csv_and_html_carry_the_filters(fixture_file, tmp_path):
 
 
 def test_an_event_named_stays_a_marker_in_a_busy_lane_as_in_the_app(tmp_path):
-    path = tmp_path / "busy.yaml"
-    path.write_text(busy(), encoding="utf-8")
+    path = write_fixture(tmp_path, busy())
     plain, pinned = tmp_path / "plain.html", tmp_path / "pinned.html"
     assert invoke(path, "-o", plain).exit_code == 0
     result = invoke(path, "-o", pinned, "--event", "l7")

@@ -15,7 +15,7 @@ from timeline.layout import Page, decade_buttons, first_chart, quick_label, quic
 from timeline.live import LiveData, Memo
 from timeline.urlstate import write_url
 
-from .fixtures import busy
+from .fixtures import busy, write_fixture
 
 
 @pytest.mark.parametrize("first, last, step, starts", [
@@ -88,9 +88,7 @@ def test_without_a_look_or_a_main_chart_the_page_leaves_the_chart_to_its_callbac
 
 
 def busy_snapshot(tmp_path):
-    path = tmp_path / "busy.yaml"
-    path.write_text(busy(), encoding="utf-8")
-    return LiveData([path]).current()
+    return LiveData([write_fixture(tmp_path, busy())]).current()
 
 
 def test_an_open_event_hidden_in_a_busy_lane_is_drawn_as_a_marker(tmp_path):
