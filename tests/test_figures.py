@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -343,6 +344,23 @@ def test_a_busy_lane_draws_its_density_and_keeps_only_its_key_events_as_markers(
 def bin_counts(trace: dict) -> list[int]:
     """The events per bin a density trace draws, from its hover text (two points of its outline a bin)."""
     return [int(t.split(": ")[-1].split(" ")[0].replace(",", "")) for t in trace["hovertext"][1:-1:2]]
+
+
+def test_a_density_bin_says_its_period_in_days_or_in_hours_within_a_day(tmp_path):
+    one_day = busy().replace("date: 19", "date: 1969-07-16, was: 19")  # the busy lane all on 16 Jul 1969
+    one_day = re.sub(r", was: [0-9-]+", "", one_day)
+    ds = load_text(tmp_path, one_day)
+    df = frame.to_frame(ds)
+    day = Filters(start=PartialDate(1969, 7, 16), end=PartialDate(1969, 7, 16))
+    (density,) = [t for t in figures.plotly_json("timeline", df, day, ds, width=1100)["data"] if t["name"] == "density"]
+    spans = [t.split("<br>")[1] for t in density["hovertext"][1:-1:2]]
+    assert spans[0] == "1969-07-16 00:00 – 1969-07-16 00:08 UTC" and spans[-1].endswith("– 1969-07-17 00:00 UTC")
+    assert density["x"][0] == "1969-07-16 00:00" and density["x"][-1] == "1969-07-17 00:00"
+    year = Filters(start=PartialDate(1969), end=PartialDate(1969))
+    (density,) = [t for t in figures.plotly_json("timeline", df, year, ds, width=1100)["data"] if t["name"] == "density"]
+    spans = [t.split("<br>")[1] for t in density["hovertext"][1:-1:2]]
+    assert spans[0] == "1969-01-01 – 1969-01-02" and spans[-1] == "1969-12-29 – 1969-12-31"  # 174 bins of 2.1 days
+    assert max(bin_counts(density)) == sum(bin_counts(density)) == 401  # all in the bin of 16 July
 
 
 def test_the_open_event_stays_a_marker_in_a_busy_lane(tmp_path):

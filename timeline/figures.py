@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from typing import Callable
 
 import numpy as np
@@ -141,24 +142,36 @@ def placed(rows: pd.DataFrame, filters: Filters, dataset: Dataset) -> pd.DataFra
     colors = country_colors(dataset)
     selected = set(filters.countries)
     if filters.lanes == "type":
-        out = rows.copy()
-        out["country"] = [next((c for c in cs if c in selected), cs[0]) for cs in rows["countries"]]
         order = {key: i for i, key in enumerate(dataset.types)}
-        out["lane"] = out["type"].map({key: t.label for key, t in dataset.types.items()})
-        out["lane_order"] = out["type"].map(order)
-        out["lane_color"] = out["type"].map(type_colors(dataset))
-    else:
-        out = frame.lanes(rows.assign(joint=rows["countries"])).rename(columns={"joint": "countries"})
-        if selected:
-            out = out[out["country"].isin(selected)]
+        at = list(range(len(rows)))
+        country = [next((c for c in cs if c in selected), cs[0]) for cs in rows["countries"]]
+        lane_key = rows["type"].tolist()
+        labels = {key: t.label for key, t in dataset.types.items()}
+        lane_colors = type_colors(dataset)
+    else:  # an event once in each of its (selected) countries' lanes
         order = {code: i for i, code in enumerate(dataset.countries)}
-        out["lane"] = out["country"].map({code: c.name for code, c in dataset.countries.items()})
-        out["lane_order"] = out["country"].map(order)
-        out["lane_color"] = out["country"].map(colors)
-    out["color"] = out["country"].map(colors)
-    if filters.lanes == "country":
+        pairs = [(i, c) for i, cs in enumerate(rows["countries"].tolist()) for c in cs if not selected or c in selected]
+        at, country = [i for i, _ in pairs], [c for _, c in pairs]
+        lane_key = country
+        labels = {code: c.name for code, c in dataset.countries.items()}
+        lane_colors = colors
+    # one take of the rows, already in lane order, then by date and id: the chart's draw order
+    lane_order = np.array([order[k] for k in lane_key], dtype=np.int64)
+    starts = rows["start"].to_numpy("datetime64[s]").astype(np.int64)[at]
+    ids = rows["id"].to_numpy(object)[at]
+    sort = np.lexsort((ids, starts, lane_order)) if len(at) else np.array([], dtype=np.int64)
+    out = rows.take(np.asarray(at, dtype=np.int64)[sort]).reset_index(drop=True)
+    out["country"] = [country[i] for i in sort]
+    out["lane"] = [labels[lane_key[i]] for i in sort]
+    out["lane_order"] = lane_order[sort]
+    out["lane_color"] = [lane_colors[lane_key[i]] for i in sort]
+    out["color"] = [colors[country[i]] for i in sort]
+    shown = set(out["country"].tolist())
+    if filters.lanes == "country" and (len(shown) > LANES_MAX or any(colors[c] == OTHER_COLOR for c in shown)):
         out = _recolor_greys(_group_others(out))
-    return out.sort_values(["lane_order", "start", "id"], kind="stable").reset_index(drop=True)
+        if (out["lane"] == OTHER).any():  # "Other countries" is the last lane
+            out = out.sort_values(["lane_order", "start", "id"], kind="stable").reset_index(drop=True)
+    return out
 
 
 LANES_MAX = 24  # country lanes with a colour of their own; the rest share "Other countries"
@@ -195,7 +208,8 @@ def _recolor_greys(out: pd.DataFrame) -> pd.DataFrame:
 
 def others_note(marks: pd.DataFrame) -> str:
     """``12 countries with fewest events share "Other countries"``, when lanes were grouped."""
-    grouped = marks.loc[marks["lane"] == OTHER, "country"].nunique()
+    lanes = marks["lane"].tolist()
+    grouped = len({c for c, lane in zip(marks["country"].tolist(), lanes) if lane == OTHER}) if OTHER in lanes else 0
     return f" · {grouped} countries with the fewest events share “{OTHER}”" if grouped else ""
 
 
@@ -228,33 +242,29 @@ def timeline(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look)
     layout["height"] = 320
     if marks.empty:
         return _empty_window(layout, filters, look) if filters.start and filters.end else empty(layout, look.theme)
-    marks["y"] = marks["lane"].map({lane: i for i, lane in enumerate(lanes)})
+    y_of = {lane: i for i, lane in enumerate(lanes)}
+    marks["y"] = [y_of[lane] for lane in marks["lane"].tolist()]
     window = time_window(marks, filters)
     labels = _lane_labels(marks, lanes, filters, look)  # every lane's, before busy lanes keep only key events
-    density, placed_all = marks[marks["lane"].isin(dense)], marks
-    marks = marks[as_markers(marks, dense, dataset, look.selected)].copy()
-    marks["x"] = marks["start"].dt.strftime("%Y-%m-%d")
-    symbols = type_symbols(dataset)
-    marks["symbol"] = [status_symbol(symbols[t], s) for t, s in zip(marks["type"], marks["status"])]
-    marks["title_text"] = [text(t) for t in marks["title"]]
-    marks["detail"] = _details(marks, dataset, filters)
-    scatter = "scattergl" if len(marks) > GL_POINTS else "scatter"
+    density, placed_all = (marks[marks["lane"].isin(dense)] if dense else marks.iloc[:0]), marks
+    points = _points(marks[as_markers(marks, dense, dataset, look.selected)] if dense else marks, dataset, filters)
+    scatter = "scattergl" if len(points["id"]) > GL_POINTS else "scatter"
     names = {code: c.name for code, c in dataset.countries.items()}
-    data = _density(density, window, look) + _spans(marks[marks["end"] != ""])
-    for country, group in marks.groupby("country", sort=False):
-        color = group["color"].iat[0]
-        sizes = [15 if f else 11 for f in group["first"]]
+    data = _density(density, window, look) + _spans(points)
+    for country, at in _groups(points["country"]).items():
+        color = points["color"][at[0]]
+        sizes = [15 if points["first"][i] else 11 for i in at]
         data.append({
             "type": scatter, "mode": "markers", "name": "Events", "showlegend": False, "meta": country,
             "cliponaxis": False,  # an event on the window's first or last day is drawn whole
-            "x": group["x"].tolist(), "y": group["y"].tolist(), "customdata": group["id"].tolist(),
-            "hovertext": group["title_text"].tolist(), "text": group["detail"].tolist(),
+            "x": [points["x"][i] for i in at], "y": [points["y"][i] for i in at], "customdata": [points["id"][i] for i in at],
+            "hovertext": [points["title_text"][i] for i in at], "text": [points["detail"][i] for i in at],
             "hovertemplate": HOVER.replace("<extra>", f"<br>{text(names[country])}<extra>"),
-            "marker": {"symbol": group["symbol"].tolist(), "size": sizes if len(set(sizes)) > 1 else sizes[0],
+            "marker": {"symbol": [points["symbol"][i] for i in at], "size": sizes if len(set(sizes)) > 1 else sizes[0],
                        "color": color, "opacity": 1, "line": {"color": color, "width": 1.6}},
         })  # fmt: skip
-    data += _overlays(marks, scatter, look.theme)
-    data += _disputed(marks, claims.wrong_events(dataset), scatter)
+    data += _overlays(points, scatter, look.theme)
+    data += _disputed(points, claims.wrong_events(dataset), scatter)
     # the legend explains every mark of the lanes, density bars' events included
     key = _keys(placed_all, filters, dataset, look.theme) + (
         [legend_entry(DENSITY_LABEL, "square", look.theme.muted)] if dense else []
@@ -366,8 +376,8 @@ def dense_lanes(marks: pd.DataFrame, look: Look) -> set[str]:
     """The lanes with more events than the plot's width can show one by one."""
     if marks.empty:
         return set()
-    counts = marks.groupby("lane").size()
-    return set(counts[counts > look.plot_width // DETAIL_PX].index)
+    fits = look.plot_width // DETAIL_PX
+    return {lane for lane, n in Counter(marks["lane"].tolist()).items() if n > fits}
 
 
 def key_events(marks: pd.DataFrame, dataset: Dataset) -> pd.Series:
@@ -425,10 +435,10 @@ def _density(marks: pd.DataFrame, window: tuple[pd.Timestamp, pd.Timestamp], loo
     lo, hi = window
     bins = max(10, look.plot_width // DENSITY_PX)
     edges = pd.date_range(lo, hi, periods=bins + 1)
-    xs = [e.strftime("%Y-%m-%d %H:%M") for e in edges]
-    spans = [_bin_span(edges[i], edges[i + 1]) for i in range(bins)]
-    out = []
     cuts = edges.to_numpy("datetime64[ns]")  # a bin holds the events from its edge up to the next one's
+    xs = [x.replace("T", " ") for x in np.datetime_as_string(cuts, unit="m").tolist()]
+    spans = _bin_spans(cuts, xs)
+    out = []
     for lane, group in marks.groupby("lane", sort=False):
         at = np.searchsorted(cuts, group["start"].to_numpy("datetime64[ns]"), side="right") - 1
         counts = np.bincount(at[(at >= 0) & (at < bins)], minlength=bins).tolist()
@@ -450,44 +460,50 @@ DENSITY_FOOT = 0.37  # a lane's density rises from just above its foot (lanes ar
 DENSITY_HEIGHT = 0.74  # ... to this at its busiest bin
 
 
-def _bin_span(start: pd.Timestamp, stop: pd.Timestamp) -> str:
-    """A density bin's period in days (``1969-01-01 – 1969-01-05``), or its hours within one day."""
-    if stop - start >= pd.Timedelta(days=2):
-        return f"{start:%Y-%m-%d} – {stop - pd.Timedelta(days=1):%Y-%m-%d}"
-    return f"{start:%Y-%m-%d %H:%M} – {stop:%Y-%m-%d %H:%M} UTC"
+def _bin_spans(cuts: np.ndarray, minutes: list[str]) -> list[str]:
+    """Each density bin's period in days (``1969-01-01 – 1969-01-05``), or its hours within one day
+    (``1969-07-20 06:00 – 1969-07-20 12:00 UTC``); ``cuts`` are the bins' edges, ``minutes`` the
+    same as text to the minute."""
+    starts, stops = cuts[:-1], cuts[1:]
+    days = np.datetime_as_string(starts, unit="D").tolist()
+    last = np.datetime_as_string(stops - np.timedelta64(1, "D"), unit="D").tolist()
+    wide = (stops - starts >= np.timedelta64(2, "D")).tolist()
+    return [f"{days[i]} – {last[i]}" if wide[i] else f"{minutes[i]} – {minutes[i + 1]} UTC" for i in range(len(wide))]
 
 
 SPAN_OFFSET = 0.2  # spans run as a thin band under the lane's line of markers, never over them
 
 
-def _spans(spans: pd.DataFrame) -> list[dict]:
+def _spans(points: dict[str, list]) -> list[dict]:
     """One bar trace for every event with an end: a thin band over its span, just under the lane's
     markers (overlapping spans never hide them), faint while planned."""
-    if spans.empty:
+    at = [i for i, end in enumerate(points["end"]) if end]
+    if not at:
         return []
-    days = (spans["stop"] - spans["start"]).dt.days + 1
+    color, status = points["color"], points["status"]
     return [{
         "type": "bar", "orientation": "h", "name": "Spans", "showlegend": False,
-        "y": (spans["y"] + SPAN_OFFSET).tolist(), "base": spans["x"].tolist(), "x": (days * 86_400_000).tolist(),
-        "width": 0.16, "customdata": spans["id"].tolist(), "hovertext": spans["title_text"].tolist(),
-        "text": spans["detail"].tolist(), "textposition": "none", "hovertemplate": HOVER,
-        "marker": {"color": [alpha(c, 0.15 if s == "planned" else 0.4) for c, s in zip(spans["color"], spans["status"])],
-                   "line": {"color": spans["color"].tolist(), "width": 1.5}},
+        "y": [points["y"][i] + SPAN_OFFSET for i in at], "base": [points["x"][i] for i in at],
+        "x": [points["days"][i] * 86_400_000 for i in at],
+        "width": 0.16, "customdata": [points["id"][i] for i in at], "hovertext": [points["title_text"][i] for i in at],
+        "text": [points["detail"][i] for i in at], "textposition": "none", "hovertemplate": HOVER,
+        "marker": {"color": [alpha(color[i], 0.15 if status[i] == "planned" else 0.4) for i in at],
+                   "line": {"color": [color[i] for i in at], "width": 1.5}},
     }]  # fmt: skip
 
 
-def _overlays(marks: pd.DataFrame, scatter: str, theme: Theme) -> list[dict]:
+def _overlays(points: dict[str, list], scatter: str, theme: Theme) -> list[dict]:
     """A ring around world firsts and a cross over failures: one trace each, not one per event."""
     out = []
-    for mask, symbol, size, name in (
-        (marks["first"], "circle-open", 23, "first"),
-        (marks["status"] == "failed", "x-thin-open", 13, "failed"),
+    for picked, symbol, size, name in (
+        ([i for i, first in enumerate(points["first"]) if first], "circle-open", 23, "first"),
+        ([i for i, status in enumerate(points["status"]) if status == "failed"], "x-thin-open", 13, "failed"),
     ):
-        picked = marks[mask]
-        if not picked.empty:
+        if picked:
             out.append({
                 "type": scatter, "mode": "markers", "name": name, "showlegend": False, "hoverinfo": "skip",
-                "x": picked["x"].tolist(), "y": picked["y"].tolist(), "customdata": picked["id"].tolist(),
+                "x": [points["x"][i] for i in picked], "y": [points["y"][i] for i in picked],
+                "customdata": [points["id"][i] for i in picked],
                 "marker": {"symbol": symbol, "size": size, "color": theme.text, "line": {"color": theme.text, "width": 1.6}},
             })  # fmt: skip
     return out
@@ -497,14 +513,15 @@ DISPUTED = "#D55E00"
 DISPUTED_LABEL = "▼ An article got it wrong (see Claims)"
 
 
-def _disputed(marks: pd.DataFrame, wrong: set[str], scatter: str) -> list[dict]:
+def _disputed(points: dict[str, list], wrong: set[str], scatter: str) -> list[dict]:
     """A small vermillion ▼ just above each event some article got wrong or only partly right."""
-    picked = marks[marks["id"].isin(wrong)]
-    if picked.empty:
+    picked = [i for i, event in enumerate(points["id"]) if event in wrong]
+    if not picked:
         return []
     return [{
         "type": scatter, "mode": "markers", "name": "disputed", "showlegend": False, "hoverinfo": "skip",
-        "x": picked["x"].tolist(), "y": (picked["y"] - 0.3).tolist(), "customdata": picked["id"].tolist(),
+        "x": [points["x"][i] for i in picked], "y": [points["y"][i] - 0.3 for i in picked],
+        "customdata": [points["id"][i] for i in picked],
         "marker": {"symbol": "triangle-down", "size": 8, "color": DISPUTED, "line": {"width": 0}},
     }]  # fmt: skip
 
@@ -520,6 +537,28 @@ def _keys(marks: pd.DataFrame, filters: Filters, dataset: Dataset, theme: Theme)
     out += status_keys(marks["status"].unique(), bool(marks["first"].any()), theme)
     if marks["id"].isin(claims.wrong_events(dataset)).any():
         out.append(legend_entry(DISPUTED_LABEL, "triangle-down", DISPUTED, 9))
+    return out
+
+
+def _points(marks: pd.DataFrame, dataset: Dataset, filters: Filters) -> dict[str, list]:
+    """The marks drawn one by one as plain lists, one per field a trace reads: columns taken from
+    the table once, where a trace per colour would cost pandas' per-call overhead each time."""
+    points = {c: marks[c].tolist() for c in ("id", "country", "color", "y", "type", "status", "first", "end")}
+    days = np.datetime_as_string(marks["start"].to_numpy("datetime64[D]"), unit="D")
+    points["x"] = days.tolist()
+    points["days"] = ((marks["stop"] - marks["start"]).dt.days + 1).tolist()
+    symbols = type_symbols(dataset)
+    points["symbol"] = [status_symbol(symbols[t], s) for t, s in zip(points["type"], points["status"])]
+    points["title_text"] = [text(t) for t in marks["title"].tolist()]
+    points["detail"] = _details(marks, dataset, filters)
+    return points
+
+
+def _groups(keys: list[str]) -> dict[str, list[int]]:
+    """The positions of each key, keys in order of first appearance."""
+    out: dict[str, list[int]] = {}
+    for i, key in enumerate(keys):
+        out.setdefault(key, []).append(i)
     return out
 
 
