@@ -41,21 +41,44 @@
     return triggered && triggered.length && triggered[0].value ? window.dash_clientside.callback_context.triggered_id : null;
   }
 
-  /* Send the timeline's zooms and pans of its time axis to the chart-zoom store, once per plot. */
+  /* A zoom or pan of the timeline's time axis, to the chart-zoom store (the server redraws the
+   * window and the URL records it). */
+  function sendZoom(event) {
+    var keys = Object.keys(event || {});
+    if (keys.some(function (k) { return k.indexOf("xaxis.range") === 0 || k === "xaxis.autorange"; })) {
+      var data = Object.assign({at: Date.now()}, event);
+      /* once the zoom is on screen: the page's work for it waits for the next frame */
+      window.requestAnimationFrame(function () {
+        window.setTimeout(function () { window.dash_clientside.set_props("chart-zoom", {data: data}); }, 0);
+      });
+    }
+  }
+  sendZoom.fromTimeline = true;
+
+  /* dcc.Graph's own zoom handler copies every zoom into the graph's figure property, and a new
+   * figure makes the graph draw itself again from scratch: about 0.2 s before a zoom shows on the
+   * curated file, more with more marks. The timeline needs none of it (its zoom goes to the server,
+   * which sends the window's figure), so that handler is taken off the timeline's plot. Returns
+   * whether it was found: it is bound only once the graph has drawn. */
+  function detachGraphZoomSync(gd) {
+    var events = gd._ev;
+    if (!events || !events.listeners) { return false; }
+    var others = events.listeners("plotly_relayout").filter(function (f) { return !f.fromTimeline; });
+    others.forEach(function (f) { gd.removeListener("plotly_relayout", f); });
+    return others.length > 0;
+  }
+
+  /* Hook the timeline's plot: our zoom handler on, dcc.Graph's off. True once both are done. */
   function hookZoom() {
     var graph = document.getElementById("timeline");
     var gd = graph && graph.querySelector(".js-plotly-plot");
     if (!gd || !gd.on || !gd._fullLayout) { return false; }
     if (!gd.__timelineZoom) {
       gd.__timelineZoom = true;
-      gd.on("plotly_relayout", function (event) {
-        var keys = Object.keys(event || {});
-        if (keys.some(function (k) { return k.indexOf("xaxis.range") === 0 || k === "xaxis.autorange"; })) {
-          window.dash_clientside.set_props("chart-zoom", {data: Object.assign({at: Date.now()}, event)});
-        }
-      });
+      gd.on("plotly_relayout", sendZoom);
     }
-    return true;
+    gd.__timelineOwnZoom = gd.__timelineOwnZoom || detachGraphZoomSync(gd);
+    return gd.__timelineOwnZoom;
   }
 
   look(currentTheme());  // before the first paint (no flash of the wrong theme) and the layout's request

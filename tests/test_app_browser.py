@@ -76,6 +76,24 @@ def test_the_page_brings_its_chart_and_runs_plotly_once(dash_duo, served):
     assert dash_duo.get_logs() == []
 
 
+def test_a_zoom_is_drawn_once_by_plotly_then_once_with_the_servers_window(dash_duo, served):
+    """The zoom shows at once (plotly's own relayout); dcc.Graph does not then redraw the whole
+    chart from its figure; the server's figure for the window is the only other drawing."""
+    dash_duo.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": COUNT_DRAWS})
+    served()
+    wait_plotted(dash_duo, EVERY)
+    until(lambda: dash_duo.driver.execute_script("return window.__draws") == {"timeline": 1}, message="the first drawing")
+    dash_duo.driver.execute_script(
+        "Plotly.relayout(document.querySelector('#timeline .js-plotly-plot'), {'xaxis.range': ['1957-01-01', '1971-01-01']})"
+    )
+    until(lambda: query(dash_duo).get("from") == "1957-01-01", message=lambda: f"the window in the URL: {query(dash_duo)}")
+    wait_plotted(dash_duo, {"sputnik-1", "dongfanghong-1", "vanguard-tv3"})
+    until(lambda: not dash_duo.driver.execute_script("return document.querySelector('[data-dash-is-loading=\"true\"]')"),
+          message="every callback answered")  # fmt: skip
+    assert dash_duo.driver.execute_script("return window.__draws") == {"timeline": 2}  # the page's, the window's
+    assert dash_duo.get_logs() == []
+
+
 URL_CASES = [
     ("?country=CN,SU&from=1957&to=1975", {"sputnik-1", "dongfanghong-1"}),
     ("?country=US", {"vanguard-tv3", "zarya"}),
