@@ -29,12 +29,6 @@ def test_one_row_per_event_in_date_order_with_the_period_it_covers(df):
     assert zarya["countries"] == ("RU", "US") and zarya["type_label"] == "Space station"
 
 
-def test_lanes_put_a_joint_event_in_each_of_its_countries(df):
-    lanes = frame.lanes(df)
-    assert list(lanes[lanes["id"] == "zarya"]["country"]) == ["RU", "US"]
-    assert len(lanes) == len(df) + 1
-
-
 def test_no_filters_keep_everything(df, kept):
     assert kept(Filters()) == list(df["id"])
 

@@ -1,7 +1,7 @@
 """The dataset as a table, and the filters every view shares.
 
-``to_frame`` gives one row per event; ``lanes`` one row per event and country (a joint event sits in
-each of its countries' lanes). ``Filters`` is the one description of "what is shown": the URL
+``to_frame`` gives one row per event (the charts place a joint event in each of its countries'
+lanes: ``figures.placed``). ``Filters`` is the one description of "what is shown": the URL
 query, the CLI options and the app's controls all read and write it, and ``apply`` is the only
 place it is interpreted.
 """
@@ -58,12 +58,6 @@ def table(rows: Sequence[tuple], dataset: Dataset) -> pd.DataFrame:
     df["start"] = pd.to_datetime(df["start"])
     df["stop"] = pd.to_datetime(df["stop"])
     return df.sort_values(["start", "id"], kind="stable").reset_index(drop=True)
-
-
-def lanes(df: pd.DataFrame) -> pd.DataFrame:
-    """One row per event and country: the ``country`` column names the lane."""
-    out = df.explode("countries", ignore_index=True).rename(columns={"countries": "country"})
-    return out
 
 
 @dataclass(frozen=True)
