@@ -229,6 +229,7 @@ class LiveData:
             # Good: let the data on show go before the new data comes, so that the two are never
             # held at once but by a request already drawing (new requests wait on the lock).
             self._snapshot = Snapshot(None, None, (), "")
+            reader.give_back_memory()  # what it held, wherever it was made
             got = child.data()
         self._adopt(Snapshot(got.dataset, got.df, (), got.version), signature)
 

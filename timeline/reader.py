@@ -15,6 +15,7 @@ that closes (the reader is done with it, has stopped, or was killed).
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import pickle
@@ -55,6 +56,23 @@ def read(paths: Sequence[str | os.PathLike]) -> Read:
     return Read(None, None, loaded.errors, loaded.version)
 
 
+def give_back_memory() -> None:
+    """Return the pages of freed memory to the system (glibc's ``malloc_trim``; elsewhere, nothing).
+
+    Python hands texts longer than 512 bytes to the C allocator, which keeps freed ones for reuse by
+    the thread that made them (its arena): data read by one thread and let go for data read by
+    another would stay resident beside it.
+    """
+    if _malloc_trim is not None:
+        _malloc_trim(0)
+
+
+try:
+    _malloc_trim = ctypes.CDLL(None).malloc_trim  # glibc's; musl and macOS have none
+except (OSError, AttributeError):  # pragma: no cover - not glibc
+    _malloc_trim = None
+
+
 class Failed(Exception):
     """The child could not be started, or ended before it said all it had to say."""
 
@@ -85,6 +103,10 @@ class Apart:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
+    @property
+    def pid(self) -> int:
+        return self._proc.pid
+
     def verdict(self) -> Read:
         errors, version = self._receive("its verdict")
         self._verdict = Read(None, None, errors, version)
@@ -114,7 +136,10 @@ class Apart:
         try:
             return pickle.load(self._proc.stdout)
         except Exception as exc:  # ended early (EOFError), or wrote something else: never raise it on
-            code = self._proc.poll()
+            try:
+                code = self._proc.wait(timeout=5) if isinstance(exc, EOFError) else self._proc.poll()
+            except subprocess.TimeoutExpired:  # its stdout closed, the process lives on
+                code = None
             ended = f"ended with exit code {code}" if code is not None else "broke off"
             raise Failed(f"the reading process {ended} before sending {what} ({type(exc).__name__})") from exc
 
@@ -125,6 +150,7 @@ def main(argv: Sequence[str]) -> None:
     sys.stdout = sys.stderr  # whatever else is printed goes to the server's log, not into the pickles
     threading.Thread(target=_end_with_reader, daemon=True).start()
     got = read([Path(p) for p in argv])
+    give_back_memory()  # what the read let go, while its reader takes the data
     pickle.dump((got.errors, got.version), out, protocol=pickle.HIGHEST_PROTOCOL)
     out.flush()
     if not got.errors:
