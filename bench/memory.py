@@ -9,8 +9,10 @@ Files are made by ``bench/synth.py``: plain (the curated events' fields, no mile
 runs as a user runs it, in its own process, one at a time; the figure is the process's peak resident
 memory (``VmHWM``), read by the process itself as it exits (validate, export) or from ``/proc`` while
 it runs (the server, after it has answered a page load and a chart callback, and again after its
-file was edited ``--edits`` times, each edit read again and the chart asked for again). A PNG export's
-Chromium is counted apart: the highest total of its processes' proportional set sizes (PSS, shared
+file was edited ``--edits`` times, each edit read again and the chart asked for again). The server
+reads a big file in a child process (``timeline.reader``): the highest peak of those children is
+shown apart, and so is the highest total of the server's and their proportional set sizes (PSS),
+sampled every 100 ms while it serves. A PNG export's Chromium is counted apart: the highest total of its processes' proportional set sizes (PSS, shared
 pages split between their sharers) seen every 50 ms, and the sum of each process's own peak
 (shared pages counted in each: an upper bound). Prints a Markdown table. Not part of the tests' pass/fail.
 """
@@ -29,6 +31,7 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+from typing import Self
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -120,14 +123,41 @@ def timeline_peak(args: list[str]) -> dict[str, float]:
                 "children_pss": pss[0] / 1024}
 
 
-def served_peaks(path: Path, edits: int) -> list[float]:
+class Tree:
+    """While it runs: the highest peak of any process below ``pid`` (the server's reading children),
+    and the highest total PSS of ``pid`` and those processes, sampled every 100 ms."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.child_kb, self.total_pss_kb = pid, 0, 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def _watch(self) -> None:
+        while not self._done.is_set():
+            below = descendants(self.pid)
+            for pid in below:
+                self.child_kb = max(self.child_kb, vm_hwm_kb(pid) or 0)
+            self.total_pss_kb = max(self.total_pss_kb, sum(pss_kb(pid) for pid in [self.pid, *below]))
+            time.sleep(0.1)
+
+
+def served_peaks(path: Path, edits: int) -> tuple[list[float], Tree]:
     """The server's peak (MB) after a page load (``/``, ``/_dash-layout``) and one chart callback,
     then after each of ``edits`` edits of the file (a comment added; the server reads it again and
-    the chart is asked for again). A copy of the file is served, so that it can be edited."""
+    the chart is asked for again); and its reading children's (``Tree``). A copy of the file is
+    served, so that it can be edited."""
     with tempfile.TemporaryDirectory(prefix="timeline-mem-") as tmp:
         served = Path(tmp) / path.name
         shutil.copyfile(path, served)
-        with serving([served], ready_s=900) as server:
+        with serving([served], ready_s=900) as server, Tree(server.proc.pid) as tree:
             for page in ("/", "/_dash-layout"):
                 urllib.request.urlopen(server.url + page, timeout=600).read()
             deps = json.loads(urllib.request.urlopen(server.url + "/_dash-dependencies", timeout=60).read())
@@ -145,7 +175,7 @@ def served_peaks(path: Path, edits: int) -> list[float]:
                     time.sleep(0.5)
                 call_chart(server.url, chart, "?view=timeline")
                 peaks.append(server_peak(server))
-            return peaks
+        return peaks, tree
 
 
 def health(url: str) -> dict:
@@ -154,15 +184,21 @@ def health(url: str) -> dict:
 
 
 def server_peak(server) -> float:
+    """The serving processes' peak: the server's own, with gunicorn's workers (not its readers)."""
     return sum(vm_hwm_kb(pid) or 0 for pid in [server.proc.pid, *server.children()]) / 1024
 
 
-def measure(path: Path, png: bool, edits: int) -> dict[str, float]:
-    out: dict[str, float] = {"validate": timeline_peak(["validate", "--no-cache", str(path)])["python"]}
-    served = served_peaks(path, edits)
+def measure(path: Path, png: bool, edits: int, serve_only: bool = False) -> dict[str, float]:
+    out: dict[str, float] = {}
+    if not serve_only:
+        out["validate"] = timeline_peak(["validate", "--no-cache", str(path)])["python"]
+    served, tree = served_peaks(path, edits)
     out["serve"] = served[0]
     if edits:
         out["serve_edited"] = served[-1]
+    out["reader"], out["serve_total_pss"] = tree.child_kb / 1024, tree.total_pss_kb / 1024
+    if serve_only:
+        return out
     with tempfile.TemporaryDirectory(prefix="timeline-mem-") as tmp:
         out["csv"] = timeline_peak(["export", str(path), "-o", f"{tmp}/x.csv"])["python"]
         if png:
@@ -177,14 +213,15 @@ def mb(value: float | None) -> str:
 
 def table(results: list[dict], edits: int) -> str:
     lines = [
-        (f"| events | file | validate | serve | serve, {edits} edits later | export CSV | export PNG: Python "
-         "| export PNG: Chromium, PSS / sum of peaks |"),
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        (f"| events | file | validate | serve | serve, {edits} edits later | its reading process | serve: both, "
+         "PSS | export CSV | export PNG: Python | export PNG: Chromium, PSS / sum of peaks |"),
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         m = r["peak_mb"]
         lines.append(f"| {r['size']:,} {r['kind']} | {r['file_mb']:,.0f} MB | {mb(m.get('validate'))} | "
-                     f"{mb(m.get('serve'))} | {mb(m.get('serve_edited'))} | {mb(m.get('csv'))} | {mb(m.get('png'))} | "
+                     f"{mb(m.get('serve'))} | {mb(m.get('serve_edited'))} | {mb(m.get('reader') or None)} | "
+                     f"{mb(m.get('serve_total_pss'))} | {mb(m.get('csv'))} | {mb(m.get('png'))} | "
                      f"{mb(m.get('chromium_pss'))} / {mb(m.get('chromium'))} |")  # fmt: skip
     return "\n".join(lines)
 
@@ -195,6 +232,7 @@ def main() -> None:
     parser.add_argument("--kinds", default="plain,heavy", help="comma-separated: plain, heavy (bench/synth.py --heavy)")
     parser.add_argument("--data", type=Path, help="folder for the files (KIND-N.yaml), reused when there")
     parser.add_argument("--no-png", action="store_true", help="skip the PNG export (it needs Chromium)")
+    parser.add_argument("--serve-only", action="store_true", help="measure the served app only (no validate, export)")
     parser.add_argument("--edits", type=int, default=2, help="edits of the served file, each read again (0: none)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
@@ -209,7 +247,7 @@ def main() -> None:
                     print(f"writing {path}", file=sys.stderr, flush=True)
                     write_synthetic(size, path, heavy=kind == "heavy")
                 print(f"measuring {path}", file=sys.stderr, flush=True)
-                peaks = measure(path, png=not args.no_png, edits=args.edits)
+                peaks = measure(path, png=not args.no_png, edits=args.edits, serve_only=args.serve_only)
                 results.append({"size": size, "kind": kind, "file_mb": path.stat().st_size / 1e6, "peak_mb": peaks})
                 print(f"  {json.dumps(peaks)}", file=sys.stderr, flush=True)
     finally:
@@ -220,7 +258,7 @@ def main() -> None:
     print(f"Measured {dt.date.today():%d %b %Y} on {machine()}.\n")
     print(table(results, args.edits))
     over = [f"{r['size']:,} {r['kind']}: {k}" for r in results for k, v in r["peak_mb"].items()
-            if not k.startswith("chromium") and v > LIMIT_MB]  # fmt: skip
+            if not k.startswith("chromium") and k != "serve_total_pss" and v > LIMIT_MB]  # fmt: skip
     print(f"\nPython processes over {LIMIT_MB} MB: {', '.join(over) or 'none'}")
 
 

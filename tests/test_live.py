@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
-from timeline import live, store
+from timeline import live, reader, store
 from timeline.live import LiveData
 
+from .conftest import ROOT
 from .fixtures import FAULTS, FIXTURE, restore, retitled
+from .helpers import get, load, until
 
 
 def test_a_snapshot_keeps_every_event_as_a_row_and_as_models_only_what_the_race_reads():
@@ -132,3 +139,153 @@ def test_without_good_data_a_failed_read_is_shown_and_read_again(tmp_path):
     assert not data.current().ok and "not a regular file" in str(data.current().errors[0])
     restore(path, FIXTURE)
     assert data.current().ok  # nothing good was on show, so no settling wait
+
+
+# --- files read apart: in a child process (``reader.Apart``) ------------------------------------
+
+
+def children(pid: int | str = "self") -> set[int]:
+    """The processes ``pid`` started and has not yet waited for (a reading child left behind)."""
+    found = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            found.update(int(child) for child in (task / "children").read_text().split())
+        except OSError:  # a thread that ended meanwhile (a request's)
+            pass
+    return found
+
+
+def test_read_apart_a_good_edit_is_served_a_bad_one_keeps_the_data_with_its_errors_and_no_child_is_left(
+    fixture_events,
+):
+    before = children()
+    data = LiveData([fixture_events], apart_bytes=0)  # every read in a child process
+    first = data.current()
+    assert first.ok and not first.errors and len(first.df) == 5 and data.current() is first
+    here = LiveData([fixture_events]).current()
+    assert first.df.equals(here.df) and first.dataset == here.dataset and first.version == here.version
+    for bad in (FIXTURE.replace("date: 1970-04-24", "date: 1970-04-31"), "countries: [oops\n"):
+        fixture_events.write_text(bad, encoding="utf-8")
+        broken = data.current()
+        assert broken.df is first.df and broken.dataset is first.dataset  # still serving the good data
+        assert broken.errors == LiveData([fixture_events]).current().errors  # as a read here says
+        assert broken.errors and broken.version == store.load([fixture_events]).version
+    fixture_events.write_text(retitled("Zarya module"), encoding="utf-8")
+    fixed = data.current()
+    assert fixed.ok and not fixed.errors and "Zarya module" in set(fixed.df["title"])
+    assert fixed.version == store.load([fixture_events]).version and len(fixed.df) == 5
+    assert children() <= before
+
+
+@pytest.mark.parametrize("fault", ["deleted", "invalid bytes"])
+def test_read_apart_a_fault_keeps_the_last_good_data_and_says_what_a_read_here_says(tmp_path, fault):
+    path = tmp_path / "events.yaml"
+    path.write_text(FIXTURE, encoding="utf-8")
+    data = LiveData([path], apart_bytes=0)
+    good = data.current()
+    breaks, says = FAULTS[fault]
+    breaks(path)
+    broken = data.current()
+    assert broken.dataset is good.dataset and broken.df is good.df
+    assert broken.errors == LiveData([path]).current().errors and says in str(broken.errors[0])
+    restore(path, retitled("Zarya module"))
+    assert "Zarya module" in set(data.current().df["title"])
+
+
+def test_a_file_changed_while_it_was_read_apart_is_not_adopted_and_is_read_again(tmp_path, monkeypatch):
+    path = tmp_path / "events.yaml"
+    path.write_text(FIXTURE, encoding="utf-8")
+    before = children()
+    data = LiveData([path], apart_bytes=0)
+    good = data.current()
+    real_verdict = reader.Apart.verdict
+
+    def verdict_then_write(child):  # a writer saves again just after the child read the file
+        said = real_verdict(child)
+        path.write_text(retitled("Zarya again"), encoding="utf-8")
+        return said
+
+    path.write_text(retitled("Zarya module"), encoding="utf-8")
+    monkeypatch.setattr(reader.Apart, "verdict", verdict_then_write)
+    assert data.current() is good  # what was read no longer matches the file: the data on show stays
+    assert children() <= before  # the child, cut off while it sent its data, is gone
+    monkeypatch.setattr(reader.Apart, "verdict", real_verdict)
+    assert "Zarya again" in set(data.current().df["title"])
+
+
+@pytest.mark.parametrize("breaks", ["cannot start", "ends at once", "breaks off its data"])
+def test_when_the_child_cannot_read_the_files_are_read_here_with_a_warning(tmp_path, monkeypatch, caplog,
+                                                                          breaks):  # fmt: skip
+    path = tmp_path / "events.yaml"
+    path.write_text(FIXTURE, encoding="utf-8")
+    before = children()
+    data = LiveData([path], apart_bytes=0)
+    good = data.current()
+    if breaks == "cannot start":
+        monkeypatch.setattr(reader.sys, "executable", str(tmp_path / "no-python"))
+    elif breaks == "ends at once":
+        monkeypatch.setattr(reader, "_CHILD", "import sys; sys.exit(3)")
+    else:  # after a good verdict, when the data on show was let go
+
+        def broken_off(child):
+            raise reader.Failed("the reading process broke off before sending its data (EOFError)")
+
+        monkeypatch.setattr(reader.Apart, "data", broken_off)
+    path.write_text(retitled("Zarya module"), encoding="utf-8")
+    with caplog.at_level("WARNING", logger="timeline.live"):
+        fixed = data.current()
+    assert fixed.ok and "Zarya module" in set(fixed.df["title"]) and fixed.df is not good.df
+    [warning] = [r.getMessage() for r in caplog.records if r.name == "timeline.live"]
+    assert warning.endswith("; reading the files in this process"), warning
+    if breaks == "ends at once":
+        assert warning.startswith("the reading process ended with exit code 3 before sending its verdict")
+    path.write_text(FIXTURE.replace("date: 1970-04-24", "date: 1970-04-31"), encoding="utf-8")
+    assert data.current().df is fixed.df and data.current().errors  # a bad edit, read here too, keeps it
+    assert children() <= before
+
+
+def test_a_reading_child_ends_when_the_server_ends_without_closing_it(fixture_events):
+    code = ("import os, sys; from timeline import reader; child = reader.Apart([sys.argv[1]]); "
+            "print(child.pid, flush=True); os._exit(0)")  # fmt: skip
+    started = subprocess.run([sys.executable, "-c", code, str(fixture_events)],
+                             capture_output=True, text=True, cwd=ROOT, check=True)  # fmt: skip
+    orphan = int(started.stdout)
+    until(lambda: not Path(f"/proc/{orphan}").exists() or "(Z)" in Path(f"/proc/{orphan}/stat").read_text(),
+          timeout=20, message=f"the reading child {orphan} to exit")  # fmt: skip
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_server_reading_apart_serves_edits_keeps_data_through_a_bad_one_and_leaves_no_process(
+    fixture_events, monkeypatch, workers
+):
+    monkeypatch.setenv(live.APART_ENV, "0")  # the server reads every file in a child process
+    path = fixture_events
+    with load.serving([path], workers) as running:
+        servers = set(running.children()) if workers > 1 else {running.proc.pid}
+
+        def everywhere(status: str, events: int) -> dict:
+            version, seen = store.load([path]).version, {}
+
+            def check() -> bool:
+                answer = json.loads(get(running.url + "/healthz")[2])
+                if (answer["version"], answer["status"], answer["events"]) == (version, status, events):
+                    seen[answer["pid"]] = answer
+                return set(seen) >= servers
+
+            until(check, timeout=40, message=lambda: f"every server process to say {status}, {events} events")
+            return next(iter(seen.values()))
+
+        path.write_text(FIXTURE[: FIXTURE.index("  - id: zarya")], encoding="utf-8")  # a good edit: 3 events
+        everywhere("ok", 3)
+        path.write_text(FIXTURE.replace("date: 1970-04-24", "date: 1970-04-31"), encoding="utf-8")
+        stale = everywhere("stale", 3)  # the last good data, 3 events, with the error
+        said = "events[2].date: impossible date '1970-04-31': Apr 1970 has days 01 to 30"
+        assert stale["errors"] == [f"{path}:29:11: {said}"]
+        path.write_text(FIXTURE, encoding="utf-8")
+        everywhere("ok", 5)
+        assert children(running.proc.pid) == (servers if workers > 1 else set())  # gunicorn's workers only
+        assert all(children(pid) == set() for pid in servers)  # no reading process left
+        running.proc.send_signal(signal.SIGTERM)
+        assert running.proc.wait(timeout=15) == 0
+        log = running.log()
+    assert "Traceback" not in log and "in this process" not in log, log

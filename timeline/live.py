@@ -13,6 +13,13 @@ regular files and folders are read: opening a named pipe would block the server.
 A server process also ``watch``es the files between requests, so that every process (each gunicorn
 worker holds its own cache) has read the latest good data before a file breaks, and all of them
 show the same data, and the same errors, while it is broken.
+
+Files of ``apart_bytes`` or more are read in a child process (``reader.Apart``), which hands back
+the verdict and, for good files, the finished table: the server never holds a read beside the data
+it serves. A good read is then taken in place of the data on show, which is let go first (requests
+wait on the lock meanwhile, as they do during any read), so the server holds one copy of the data
+and, for a moment, a second at most. A bad read keeps the data on show, with its errors. If the
+child cannot run, the files are read here, as smaller files always are.
 """
 
 from __future__ import annotations
@@ -31,11 +38,13 @@ from typing import Any, Callable, Hashable, Sequence, TypeVar
 
 import pandas as pd
 
-from . import frame, store
+from . import frame, reader, store
 from .models import Dataset
 
 SETTLE_S = 0.5  # what the app waits after a change; writers finish within milliseconds
 WATCH_S = 1.0  # how often a server process checks the files between requests
+APART_BYTES = 4_000_000  # files of this size or more are read in a child process (some 3,500 events)
+APART_ENV = "TIMELINE_READ_APART_BYTES"  # another size, for tests and tuning ("0": every read)
 
 T = TypeVar("T")
 MEMO_SIZE = 64  # drawings kept per snapshot ...
@@ -144,9 +153,11 @@ def snapshot(dataset: Dataset, version: str, errors: tuple[store.Problem, ...] =
 class LiveData:
     """The dataset of ``paths``, read again whenever a file's mtime or size changes."""
 
-    def __init__(self, paths: Sequence[str | os.PathLike], *, settle_s: float = 0.0) -> None:
+    def __init__(self, paths: Sequence[str | os.PathLike], *, settle_s: float = 0.0,
+                 apart_bytes: int | None = None) -> None:  # fmt: skip
         self.paths = tuple(Path(p) for p in paths)
         self.settle_ns = int(settle_s * 1e9)
+        self.apart_bytes = int(os.environ.get(APART_ENV, APART_BYTES)) if apart_bytes is None else apart_bytes
         self._lock = threading.Lock()
         self._signature: tuple | None = None
         self._snapshot = Snapshot(None, None, (), "")
@@ -155,11 +166,7 @@ class LiveData:
         signature = self._stat()
         with self._lock:
             if signature != self._signature and (not self._snapshot.ok or self._settled(signature)):
-                read = self._read(self._snapshot, signature)
-                if self._stat() == signature:  # no writer touched the files while they were read
-                    self._signature, self._snapshot = signature, read
-                elif not self._snapshot.ok:  # nothing good to keep: show it, read again next time
-                    self._snapshot = read
+                self._reload(signature)
             return self._snapshot
 
     def watch(self, interval_s: float = WATCH_S) -> threading.Thread:
@@ -192,7 +199,9 @@ class LiveData:
         now = time.time_ns()
         return all(len(s) == 1 or abs(now - s[0]) >= self.settle_ns for s in signature)
 
-    def _read(self, last: Snapshot, signature: tuple) -> Snapshot:
+    def _reload(self, signature: tuple) -> None:
+        """Read the files of ``signature`` and show what was read, or keep the data on show.
+        (No reference to the data on show is held here: a read apart lets it go before its data comes.)"""
         special = [
             store.Problem(str(path), 1, 1, "not a regular file (a pipe or a device); expected a YAML file")
             for path, s in zip(self.paths, signature)
@@ -200,8 +209,36 @@ class LiveData:
         ]  # fmt: skip
         if special:
             version = hashlib.sha256(repr(signature).encode()).hexdigest()[:10]
-            return Snapshot(last.dataset, last.df, tuple(special), version)
-        loaded = store.load(self.paths, rows=frame.row)  # no event read stays a model but the race's
-        if loaded.ok:
-            return Snapshot(loaded.dataset, frame.table(loaded.rows, loaded.dataset), (), loaded.version)
-        return Snapshot(last.dataset, last.df, loaded.errors, loaded.version)
+            return self._adopt(self._with_errors(tuple(special), version), signature)
+        if sum(s[1] for s in signature if len(s) > 1) >= self.apart_bytes:
+            try:
+                return self._read_apart(signature)
+            except reader.Failed as exc:
+                logging.getLogger(__name__).warning("%s; reading the files in this process", exc)
+        got = reader.read(self.paths)
+        good = Snapshot(got.dataset, got.df, (), got.version) if not got.errors else None
+        self._adopt(good or self._with_errors(got.errors, got.version), signature)
+
+    def _read_apart(self, signature: tuple) -> None:
+        with reader.Apart(self.paths) as child:
+            verdict = child.verdict()
+            if verdict.errors:  # the data on show stays, with the errors
+                return self._adopt(self._with_errors(verdict.errors, verdict.version), signature)
+            if self._stat() != signature and self._snapshot.ok:
+                return  # a writer touched the files while they were read: keep what is on show
+            # Good: let the data on show go before the new data comes, so that the two are never
+            # held at once but by a request already drawing (new requests wait on the lock).
+            self._snapshot = Snapshot(None, None, (), "")
+            reader.give_back_memory()  # what it held, wherever it was made
+            got = child.data()
+        self._adopt(Snapshot(got.dataset, got.df, (), got.version), signature)
+
+    def _with_errors(self, errors: tuple[store.Problem, ...], version: str) -> Snapshot:
+        """The data on show (if any) with the errors of a read that failed."""
+        return Snapshot(self._snapshot.dataset, self._snapshot.df, errors, version)
+
+    def _adopt(self, read: Snapshot, signature: tuple) -> None:
+        if self._stat() == signature:  # no writer touched the files while they were read
+            self._signature, self._snapshot = signature, read
+        elif not self._snapshot.ok:  # nothing good to keep: show it, read again next time
+            self._snapshot = read
