@@ -35,6 +35,13 @@ from pathlib import Path
 from typing import Iterator
 from urllib.parse import quote, urlsplit
 
+import brotli
+
+try:
+    from compression import zstd  # Python 3.14
+except ImportError:  # before: the backport the server's compression uses too
+    from backports import zstd
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -43,6 +50,8 @@ from timeline import store  # noqa: E402
 PAGE_EVERY = 5  # one page load per this many turns; the rest are filter changes
 LOOK_COOKIE = "timeline-look=light.1100"  # what the page's script tells the server: theme and chart width
 CHART_OUTPUT = "timeline.figure"
+ACCEPT_ENCODING = "gzip, deflate, br, zstd"  # what Chromium asks for: the server answers in zstd
+DECODE = {"zstd": zstd.decompress, "br": brotli.decompress, "gzip": gzip.decompress}
 
 
 # --- the server -----------------------------------------------------------------------------
@@ -214,12 +223,12 @@ def load(url: str, chart: dict, filters: list[str], clients: int, requests: int,
               headers: dict[str, str] | None = None) -> http.client.HTTPConnection:
         started = time.perf_counter()
         try:
-            conn.request(method, path, body=body, headers={"Accept-Encoding": "gzip", **(headers or {})})
+            conn.request(method, path, body=body, headers={"Accept-Encoding": ACCEPT_ENCODING, **(headers or {})})
             response = conn.getresponse()
             data = response.read()
             problem = None if response.status == 200 else f"{response.status} {method} {path}"
             if problem is None and kind == "filter":
-                text = gzip.decompress(data) if response.getheader("Content-Encoding") == "gzip" else data
+                text = DECODE.get(response.getheader("Content-Encoding") or "", bytes)(data)
                 problem = None if b'"figure"' in text else "callback answered without a figure"
         except (OSError, http.client.HTTPException) as exc:
             problem = f"{type(exc).__name__}: {exc!r} ({kind})"

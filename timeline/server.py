@@ -37,7 +37,10 @@ from .live import LiveData
 
 MAX_BODY = 1024 * 1024  # bytes; the largest real callback body is a few kilobytes
 HEALTH_PATH = "/healthz"
-WORKER_THREADS = 4  # per gunicorn worker: a slow reader holds a thread, not a whole process
+# Per gunicorn worker: a slow reader holds a thread, not a whole process. Browsers keep their
+# connections open, and a connection waits for a free thread of its worker: 50 readers on 4 workers
+# measured p95 210-235 ms with 4 threads and 184-197 ms with 12 (bench/load.py, BENCHMARKS.md).
+WORKER_THREADS = 12
 GRACEFUL_S = 10  # SIGTERM: in-flight requests get this long to finish
 # An idle kept-alive connection closes after this long. gunicorn's 2 s default races busy clients:
 # a request sent as the server closes the connection fails (the load test saw a few in 1,500).
