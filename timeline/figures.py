@@ -246,7 +246,7 @@ def timeline(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look)
     marks["y"] = [y_of[lane] for lane in marks["lane"].tolist()]
     window = time_window(marks, filters)
     labels = _lane_labels(marks, lanes, filters, look)  # every lane's, before busy lanes keep only key events
-    density, placed_all = (marks[marks["lane"].isin(dense)] if dense else marks.iloc[:0]), marks
+    density, placed_all = (marks[marks["lane"].isin(dense)] if dense else None), marks
     points = _points(marks[as_markers(marks, dense, dataset, look.selected)] if dense else marks, dataset, filters)
     scatter = "scattergl" if len(points["id"]) > GL_POINTS else "scatter"
     names = {code: c.name for code, c in dataset.countries.items()}
@@ -426,11 +426,11 @@ def _empty_window(layout: dict, filters: Filters, look: Look) -> dict:
     return figure
 
 
-def _density(marks: pd.DataFrame, window: tuple[pd.Timestamp, pd.Timestamp], look: Look) -> list[dict]:
+def _density(marks: pd.DataFrame | None, window: tuple[pd.Timestamp, pd.Timestamp], look: Look) -> list[dict]:
     """A trace per busy lane: its events per bin across the window, as one filled step outline
     rising from the lane's foot (hover: a bin's count and span). One path per lane, not a bar per
     bin: a zoom or pan redraws a few paths, whatever the number of bins and lanes."""
-    if marks.empty:
+    if marks is None or marks.empty:
         return []
     lo, hi = window
     bins = max(10, look.plot_width // DENSITY_PX)
@@ -535,7 +535,7 @@ def _keys(marks: pd.DataFrame, filters: Filters, dataset: Dataset, theme: Theme)
         present, symbols = set(marks["type"].unique()), type_symbols(dataset)
         out = [legend_entry(t.label, symbols[key], theme.muted) for key, t in dataset.types.items() if key in present]
     out += status_keys(marks["status"].unique(), bool(marks["first"].any()), theme)
-    if marks["id"].isin(claims.wrong_events(dataset)).any():
+    if not claims.wrong_events(dataset).isdisjoint(marks["id"].tolist()):
         out.append(legend_entry(DISPUTED_LABEL, "triangle-down", DISPUTED, 9))
     return out
 
@@ -544,9 +544,9 @@ def _points(marks: pd.DataFrame, dataset: Dataset, filters: Filters) -> dict[str
     """The marks drawn one by one as plain lists, one per field a trace reads: columns taken from
     the table once, where a trace per colour would cost pandas' per-call overhead each time."""
     points = {c: marks[c].tolist() for c in ("id", "country", "color", "y", "type", "status", "first", "end")}
-    days = np.datetime_as_string(marks["start"].to_numpy("datetime64[D]"), unit="D")
-    points["x"] = days.tolist()
-    points["days"] = ((marks["stop"] - marks["start"]).dt.days + 1).tolist()
+    points["x"] = np.datetime_as_string(marks["start"].to_numpy("datetime64[D]"), unit="D").tolist()
+    days_long = (marks["stop"].to_numpy() - marks["start"].to_numpy()) // np.timedelta64(1, "D") + 1
+    points["days"] = days_long.tolist()
     symbols = type_symbols(dataset)
     points["symbol"] = [status_symbol(symbols[t], s) for t, s in zip(points["type"], points["status"])]
     points["title_text"] = [text(t) for t in marks["title"].tolist()]
