@@ -400,6 +400,31 @@ def test_shown_lanes_never_share_a_colour_even_past_the_palettes_24(tmp_path):
     assert late.groupby("country")["color"].first().nunique() == 2 and charts.OTHER_COLOR not in set(late["color"])
 
 
+def test_of_equally_busy_countries_the_later_registered_share_other_countries_the_last_lane(tmp_path):
+    ds = load_text(tmp_path, many_countries(30, per_country=lambda i: 3))  # 30 countries, 3 events each
+    df = frame.to_frame(ds)
+    fig = figures.plotly_json("timeline", df, Filters(), ds, width=1100)
+    lanes = fig["layout"]["yaxis"]["ticktext"]
+    assert lanes[:23] == [f"Country {i}" for i in range(23)] and lanes[23] == "Other countries"
+    grown = many_countries(30, per_country=lambda i: 1 + i)  # the busiest registered last
+    ds = load_text(tmp_path, grown)
+    shown = Filters(countries=tuple(f"C{i:02d}" for i in range(4, 30)))  # 26 shown: the 3 quietest grouped
+    lanes = figures.plotly_json("timeline", frame.to_frame(ds), shown, ds, width=1100)["layout"]["yaxis"]["ticktext"]
+    assert lanes[-1] == "Other countries" and lanes[0] == "Country 7" and len(lanes) == 24
+
+
+def test_windows_past_pandas_nanosecond_range_filter_and_bin_right(tmp_path):
+    ds = load_text(tmp_path, busy())
+    df = frame.to_frame(ds)
+    far = Filters(start=PartialDate(1500), end=PartialDate(2300))
+    as_nanoseconds = df.assign(start=df["start"].astype("datetime64[ns]"), stop=df["stop"].astype("datetime64[ns]"))
+    assert len(frame.apply(as_nanoseconds, far)) == len(frame.apply(df, far)) == len(df)  # pandas 2 keeps ns
+    fig = figures.plotly_json("timeline", df, Filters(start=PartialDate(1950), end=PartialDate(2300)), ds, width=1100)
+    (density,) = [t for t in fig["data"] if t["name"] == "density"]
+    assert density["x"][0] == "1950-01-01 00:00" and density["x"][-1] == "2301-01-01 00:00"
+    assert sum(bin_counts(density)) == 401
+
+
 def test_an_empty_window_keeps_its_date_axis_to_zoom_out_from(data):
     df, ds = data
     fig = figures.figure("timeline", df, Filters(start=PartialDate(1962, 3, 2), end=PartialDate(1962, 3, 19)), ds)

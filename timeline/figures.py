@@ -168,8 +168,8 @@ def placed(rows: pd.DataFrame, filters: Filters, dataset: Dataset) -> pd.DataFra
     out["color"] = [colors[country[i]] for i in sort]
     shown = set(out["country"].tolist())
     if filters.lanes == "country" and (len(shown) > LANES_MAX or any(colors[c] == OTHER_COLOR for c in shown)):
-        out = _recolor_greys(_group_others(out))
-        if (out["lane"] == OTHER).any():  # "Other countries" is the last lane
+        out = _recolor_greys(_group_others(out, dataset))
+        if (out["lane"] == OTHER).any():  # "Other countries" goes last
             out = out.sort_values(["lane_order", "start", "id"], kind="stable").reset_index(drop=True)
     return out
 
@@ -178,16 +178,18 @@ LANES_MAX = 24  # country lanes with a colour of their own; the rest share "Othe
 OTHER = "Other countries"
 
 
-def _group_others(out: pd.DataFrame) -> pd.DataFrame:
-    """Beyond ``LANES_MAX`` countries, the ones with the fewest events share one grey lane."""
-    counts = out["country"].value_counts()
+def _group_others(out: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
+    """Beyond ``LANES_MAX`` countries, the ones with the fewest events share one grey lane, the last
+    one; of countries with as many events, those later in the registry go first."""
+    counts = Counter(out["country"].tolist())
     if len(counts) <= LANES_MAX:
         return out
-    keep = set(counts.index[: LANES_MAX - 1])
-    other = ~out["country"].isin(keep)
+    order = {code: i for i, code in enumerate(dataset.countries)}
+    busiest = sorted(counts, key=lambda code: (-counts[code], order.get(code, len(order))))
+    other = ~out["country"].isin(set(busiest[: LANES_MAX - 1]))
     out = out.copy()
     out.loc[other, ["lane", "lane_color", "color"]] = [OTHER, OTHER_COLOR, OTHER_COLOR]
-    out.loc[other, "lane_order"] = len(counts)
+    out.loc[other, "lane_order"] = len(order)  # after every registered country's lane
     return out
 
 
@@ -435,12 +437,13 @@ def _density(marks: pd.DataFrame | None, window: tuple[pd.Timestamp, pd.Timestam
     lo, hi = window
     bins = max(10, look.plot_width // DENSITY_PX)
     edges = pd.date_range(lo, hi, periods=bins + 1)
-    cuts = edges.to_numpy("datetime64[ns]")  # a bin holds the events from its edge up to the next one's
+    cuts = edges.to_numpy()  # in the edges' own unit: a window past 2262 or before 1677 has no nanoseconds
     xs = [x.replace("T", " ") for x in np.datetime_as_string(cuts, unit="m").tolist()]
     spans = _bin_spans(cuts, xs)
     out = []
     for lane, group in marks.groupby("lane", sort=False):
-        at = np.searchsorted(cuts, group["start"].to_numpy("datetime64[ns]"), side="right") - 1
+        # a bin holds the events from its edge up to the next one's
+        at = np.searchsorted(cuts, group["start"].to_numpy().astype(cuts.dtype), side="right") - 1
         counts = np.bincount(at[(at >= 0) & (at < bins)], minlength=bins).tolist()
         top, foot, color = max(1, max(counts)), int(group["y"].iat[0]) + DENSITY_FOOT, group["lane_color"].iat[0]
         heights = [foot - DENSITY_HEIGHT * n / top for n in counts]

@@ -186,10 +186,11 @@ def apply(df: pd.DataFrame, filters: Filters) -> pd.DataFrame:
         mask &= df["type"].isin(filters.types).to_numpy()
     if filters.statuses:
         mask &= df["status"].isin(filters.statuses).to_numpy()
+    # in days: a date past 2262 or before 1677 has no nanoseconds (pandas 2's unit for these columns)
     if filters.start:
-        mask &= df["stop"].to_numpy() >= np.datetime64(filters.start.first_day)
+        mask &= df["stop"].to_numpy().astype("datetime64[D]") >= np.datetime64(filters.start.first_day, "D")
     if filters.end:
-        mask &= df["start"].to_numpy() <= np.datetime64(filters.end.last_day)
+        mask &= df["start"].to_numpy().astype("datetime64[D]") <= np.datetime64(filters.end.last_day, "D")
     if filters.firsts:
         mask &= df["first"].to_numpy(bool)
     for word in filters.q.casefold().split():
