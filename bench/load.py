@@ -29,6 +29,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,7 +52,7 @@ PAGE_EVERY = 5  # one page load per this many turns; the rest are filter changes
 LOOK_COOKIE = "timeline-look=light.1100"  # what the page's script tells the server: theme and chart width
 CHART_OUTPUT = "timeline.figure"
 ACCEPT_ENCODING = "gzip, deflate, br, zstd"  # what Chromium asks for: the server answers in zstd
-DECODE = {"zstd": zstd.decompress, "br": brotli.decompress, "gzip": gzip.decompress}
+DECODE = {"zstd": zstd.decompress, "br": brotli.decompress, "gzip": gzip.decompress, "deflate": zlib.decompress}
 
 
 # --- the server -----------------------------------------------------------------------------
@@ -233,6 +234,8 @@ def load(url: str, chart: dict, filters: list[str], clients: int, requests: int,
         except (OSError, http.client.HTTPException) as exc:
             problem = f"{type(exc).__name__}: {exc!r} ({kind})"
             conn.close()  # the next request opens a new connection
+        except Exception as exc:  # an answer that does not decode (zstd's, brotli's own errors)
+            problem = f"{type(exc).__name__}: {exc!r} ({kind}: undecodable answer)"
         with lock:
             if problem:
                 result.errors.append(problem)

@@ -39,7 +39,8 @@ MAX_BODY = 1024 * 1024  # bytes; the largest real callback body is a few kilobyt
 HEALTH_PATH = "/healthz"
 # Per gunicorn worker: a slow reader holds a thread, not a whole process. Browsers keep their
 # connections open, and a connection waits for a free thread of its worker: 50 readers on 4 workers
-# measured p95 210-235 ms with 4 threads and 184-197 ms with 12 (bench/load.py, BENCHMARKS.md).
+# measured p95 210-235 ms with 4 threads and 184-197 ms with 12 (bench/load.py, BENCHMARKS.md);
+# the median rises a little, as a worker shares its time among more requests at once.
 WORKER_THREADS = 12
 GRACEFUL_S = 10  # SIGTERM: in-flight requests get this long to finish
 # An idle kept-alive connection closes after this long. gunicorn's 2 s default races busy clients:
