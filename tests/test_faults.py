@@ -67,17 +67,24 @@ def chart(url: str, dep: dict, search: str = "") -> dict:
 def serving_text(running: load.Server, path: Path, text: str) -> None:
     """Write ``text`` to ``path`` and wait until every worker serves it."""
     restore(path, text)
-    version = store.load([path]).version
+    every_worker(running, store.load([path]).version, "ok")
+
+
+def every_worker(running: load.Server, version: str, status: str) -> dict:
+    """Wait until every worker has read the files as they are (``version``, ``status``): a worker
+    reading a big file apart serves the data on show meanwhile. Returns the last answer."""
     workers = set(running.children())
     current: set[int] = set()
+    last: dict = {}
 
     def everywhere() -> bool:
-        answer = health(running.url)
-        if answer["version"] == version and answer["status"] == "ok":
-            current.add(answer["pid"])
+        last.update(health(running.url))
+        if last["version"] == version and last["status"] == status:
+            current.add(last["pid"])
         return current >= workers
 
-    until(everywhere, timeout=30, message=lambda: f"every worker to serve version {version}: {health(running.url)}")
+    until(everywhere, timeout=30, message=lambda: f"every worker to say {status} at {version}: {health(running.url)}")
+    return last
 
 
 @pytest.mark.parametrize("fault", FAULTS)
@@ -88,6 +95,7 @@ def test_the_server_serves_the_last_good_data_with_the_errors_and_recovers(serve
     breaks(path)
     stale = until(lambda: (h := health(running.url))["status"] == "stale" and h, timeout=20,
                   message=lambda: f"/healthz to say stale: {health(running.url)}")  # fmt: skip
+    every_worker(running, stale["version"], "stale")
     assert stale["events"] == 5 and stale["errors"][0].startswith(f"{path}:") and says in stale["errors"][0]
     for _ in range(4):  # whichever worker answers
         page = layout_text(running.url)
@@ -180,7 +188,7 @@ def test_an_add_killed_mid_write_changes_nothing_served_and_the_next_add_shows(s
     assert (after["status"], after["version"], after["events"]) == ("ok", before["version"], 5)
     assert load.plotted_ids(chart(running.url, dep)) == EVERY
     assert cli("add", "-f", str(path), *EXPLORER).returncode == 0
-    until(lambda: health(running.url)["events"] == 6, timeout=20, message="the added event")
+    assert every_worker(running, store.load([path]).version, "ok")["events"] == 6  # the added event
     assert load.plotted_ids(chart(running.url, dep)) == EVERY | {"explorer-1"}
 
 

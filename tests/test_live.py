@@ -7,6 +7,8 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -175,6 +177,21 @@ def test_read_apart_a_good_edit_is_served_a_bad_one_keeps_the_data_with_its_erro
     assert fixed.ok and not fixed.errors and "Zarya module" in set(fixed.df["title"])
     assert fixed.version == store.load([fixture_events]).version and len(fixed.df) == 5
     assert children() <= before
+
+
+def test_while_a_big_file_is_read_apart_other_readers_go_on_with_the_data_on_show(fixture_events):
+    data = LiveData([fixture_events], apart_bytes=0)  # every read in a child process: ~1 s to start
+    first = data.current()
+    fixture_events.write_text(retitled("Zarya module"), encoding="utf-8")
+    reading = threading.Thread(target=data.current)  # this reader reads the edit, in a child
+    reading.start()
+    until(lambda: data._reading_apart.locked(), timeout=10, message="the read apart to start")
+    started = time.monotonic()
+    meanwhile = data.current()  # another reader: not held up by the read
+    waited = time.monotonic() - started
+    assert reading.is_alive() and meanwhile is first and waited < 0.5, waited
+    reading.join(60)
+    assert "Zarya module" in set(data.current().df["title"])
 
 
 @pytest.mark.parametrize("fault", ["deleted", "invalid bytes"])

@@ -16,10 +16,11 @@ show the same data, and the same errors, while it is broken.
 
 Files of ``apart_bytes`` or more are read in a child process (``reader.Apart``), which hands back
 the verdict and, for good files, the finished table: the server never holds a read beside the data
-it serves. A good read is then taken in place of the data on show, which is let go first (requests
-wait on the lock meanwhile, as they do during any read), so the server holds one copy of the data
+it serves. While the child reads, other requests go on with the data on show (one reader waits
+for the read). A good read is then taken in place of the data on show, which is let go first
+(requests wait on the lock while the new data comes in), so the server holds one copy of the data
 and, for a moment, a second at most. A bad read keeps the data on show, with its errors. If the
-child cannot run, the files are read here, as smaller files always are.
+child cannot run, the files are read here, as smaller files always are (readers wait for those).
 """
 
 from __future__ import annotations
@@ -159,15 +160,29 @@ class LiveData:
         self.settle_ns = int(settle_s * 1e9)
         self.apart_bytes = int(os.environ.get(APART_ENV, APART_BYTES)) if apart_bytes is None else apart_bytes
         self._lock = threading.Lock()
+        self._reading_apart = threading.Lock()  # one read apart at a time, outside ``_lock``
         self._signature: tuple | None = None
         self._snapshot = Snapshot(None, None, (), "")
 
     def current(self) -> Snapshot:
+        """The data to show. A changed file is read first, and readers wait for it; but a big file
+        (read apart) while good data is on show is read by one reader while the others go on with
+        the data on show, and wait only while the new data is taken in."""
         signature = self._stat()
         with self._lock:
-            if signature != self._signature and (not self._snapshot.ok or self._settled(signature)):
+            if signature == self._signature or not (not self._snapshot.ok or self._settled(signature)):
+                return self._snapshot
+            if not (self._snapshot.ok and self._apart(signature) and not self._special(signature)):
                 self._reload(signature)
+                return self._snapshot
+        if not self._reading_apart.acquire(blocking=False):  # another reader is reading it
             return self._snapshot
+        try:
+            if self._stat() == signature and signature != self._signature:
+                self._reload_apart(signature)
+        finally:
+            self._reading_apart.release()
+        return self._snapshot
 
     def watch(self, interval_s: float = WATCH_S) -> threading.Thread:
         """Check the files every ``interval_s`` from a daemon thread (start it in each process)."""
@@ -199,39 +214,64 @@ class LiveData:
         now = time.time_ns()
         return all(len(s) == 1 or abs(now - s[0]) >= self.settle_ns for s in signature)
 
-    def _reload(self, signature: tuple) -> None:
-        """Read the files of ``signature`` and show what was read, or keep the data on show.
-        (No reference to the data on show is held here: a read apart lets it go before its data comes.)"""
-        special = [
+    def _apart(self, signature: tuple) -> bool:
+        """Whether the files are big enough to be read in a child process."""
+        return sum(s[1] for s in signature if len(s) > 1) >= self.apart_bytes
+
+    def _special(self, signature: tuple) -> list[store.Problem]:
+        """A problem for each path that is neither a regular file nor a folder (a pipe, a device)."""
+        return [
             store.Problem(str(path), 1, 1, "not a regular file (a pipe or a device); expected a YAML file")
             for path, s in zip(self.paths, signature)
             if len(s) > 1 and not (stat.S_ISREG(s[3]) or stat.S_ISDIR(s[3]))
         ]  # fmt: skip
+
+    def _reload(self, signature: tuple) -> None:
+        """Read the files of ``signature`` and show what was read, or keep the data on show; with
+        ``_lock`` held. (No reference to the data on show is held here: a read apart lets it go
+        before its data comes.)"""
+        special = self._special(signature)
         if special:
             version = hashlib.sha256(repr(signature).encode()).hexdigest()[:10]
             return self._adopt(self._with_errors(tuple(special), version), signature)
-        if sum(s[1] for s in signature if len(s) > 1) >= self.apart_bytes:
+        if self._apart(signature):
             try:
-                return self._read_apart(signature)
+                with reader.Apart(self.paths) as child:
+                    return self._take_apart(child, child.verdict(), signature)
             except reader.Failed as exc:
                 logging.getLogger(__name__).warning("%s; reading the files in this process", exc)
+        self._read_here(signature)
+
+    def _reload_apart(self, signature: tuple) -> None:
+        """Read big files apart while good data is on show: the child reads and judges them with
+        no lock held, so requests go on meanwhile; ``_lock`` is taken to take in the verdict."""
+        try:
+            with reader.Apart(self.paths) as child:
+                verdict = child.verdict()
+                with self._lock:
+                    self._take_apart(child, verdict, signature)
+        except reader.Failed as exc:
+            logging.getLogger(__name__).warning("%s; reading the files in this process", exc)
+            with self._lock:
+                self._read_here(signature)
+
+    def _take_apart(self, child: reader.Apart, verdict: reader.Read, signature: tuple) -> None:
+        """Show a child's verdict: its errors beside the data on show, or its data (``_lock`` held)."""
+        if verdict.errors:  # the data on show stays, with the errors
+            return self._adopt(self._with_errors(verdict.errors, verdict.version), signature)
+        if self._stat() != signature and self._snapshot.ok:
+            return  # a writer touched the files while they were read: keep what is on show
+        # Good: let the data on show go before the new data comes, so that the two are never
+        # held at once but by a request already drawing (new requests wait on the lock).
+        self._snapshot = Snapshot(None, None, (), "")
+        reader.give_back_memory()  # what it held, wherever it was made
+        got = child.data()
+        self._adopt(Snapshot(got.dataset, got.df, (), got.version), signature)
+
+    def _read_here(self, signature: tuple) -> None:
         got = reader.read(self.paths)
         good = Snapshot(got.dataset, got.df, (), got.version) if not got.errors else None
         self._adopt(good or self._with_errors(got.errors, got.version), signature)
-
-    def _read_apart(self, signature: tuple) -> None:
-        with reader.Apart(self.paths) as child:
-            verdict = child.verdict()
-            if verdict.errors:  # the data on show stays, with the errors
-                return self._adopt(self._with_errors(verdict.errors, verdict.version), signature)
-            if self._stat() != signature and self._snapshot.ok:
-                return  # a writer touched the files while they were read: keep what is on show
-            # Good: let the data on show go before the new data comes, so that the two are never
-            # held at once but by a request already drawing (new requests wait on the lock).
-            self._snapshot = Snapshot(None, None, (), "")
-            reader.give_back_memory()  # what it held, wherever it was made
-            got = child.data()
-        self._adopt(Snapshot(got.dataset, got.df, (), got.version), signature)
 
     def _with_errors(self, errors: tuple[store.Problem, ...], version: str) -> Snapshot:
         """The data on show (if any) with the errors of a read that failed."""
