@@ -194,6 +194,18 @@ def test_while_a_big_file_is_read_apart_other_readers_go_on_with_the_data_on_sho
     assert "Zarya module" in set(data.current().df["title"])
 
 
+def test_a_bad_read_apart_size_in_the_environment_is_a_clear_usage_error(runner, fixture_events, monkeypatch):
+    from timeline.cli import main
+
+    monkeypatch.setenv(live.APART_ENV, "4MB")
+    result = runner.invoke(main, ["serve", str(fixture_events), "--port", "1"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.output.strip() == ("Error: TIMELINE_READ_APART_BYTES='4MB': expected a whole number of bytes "
+                                     "(0: read every file apart)")  # fmt: skip
+    monkeypatch.setenv(live.APART_ENV, " 0 ")
+    assert LiveData([fixture_events]).apart_bytes == 0
+
+
 @pytest.mark.parametrize("fault", ["deleted", "invalid bytes"])
 def test_read_apart_a_fault_keeps_the_last_good_data_and_says_what_a_read_here_says(tmp_path, fault):
     path = tmp_path / "events.yaml"

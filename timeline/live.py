@@ -41,6 +41,7 @@ import pandas as pd
 
 from . import frame, reader, store
 from .models import Dataset
+from .problems import UsageProblem
 
 SETTLE_S = 0.5  # what the app waits after a change; writers finish within milliseconds
 WATCH_S = 1.0  # how often a server process checks the files between requests
@@ -151,6 +152,16 @@ def snapshot(dataset: Dataset, version: str, errors: tuple[store.Problem, ...] =
     return Snapshot(lean, df, errors, version)
 
 
+def apart_bytes_from_env() -> int:
+    """``APART_BYTES``, or the size ``TIMELINE_READ_APART_BYTES`` sets (a whole number of bytes)."""
+    raw = os.environ.get(APART_ENV, "").strip()
+    if not raw:
+        return APART_BYTES
+    if not raw.isdigit():
+        raise UsageProblem(f"{APART_ENV}={raw!r}: expected a whole number of bytes (0: read every file apart)")
+    return int(raw)
+
+
 class LiveData:
     """The dataset of ``paths``, read again whenever a file's mtime or size changes."""
 
@@ -158,7 +169,7 @@ class LiveData:
                  apart_bytes: int | None = None) -> None:  # fmt: skip
         self.paths = tuple(Path(p) for p in paths)
         self.settle_ns = int(settle_s * 1e9)
-        self.apart_bytes = int(os.environ.get(APART_ENV, APART_BYTES)) if apart_bytes is None else apart_bytes
+        self.apart_bytes = apart_bytes_from_env() if apart_bytes is None else apart_bytes
         self._lock = threading.Lock()
         self._reading_apart = threading.Lock()  # one read apart at a time, outside ``_lock``
         self._signature: tuple | None = None

@@ -69,7 +69,7 @@ def give_back_memory() -> None:
 
 try:
     _malloc_trim = ctypes.CDLL(None).malloc_trim  # glibc's; musl and macOS have none
-except (OSError, AttributeError):  # pragma: no cover - not glibc
+except (OSError, AttributeError, TypeError):  # pragma: no cover - not glibc (Windows: no CDLL(None))
     _malloc_trim = None
 
 
