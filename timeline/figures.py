@@ -254,15 +254,16 @@ def timeline(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look)
     names = {code: c.name for code, c in dataset.countries.items()}
     data = _density(density, window, look) + _spans(points)
     for country, at in _groups(points["country"]).items():
-        color = points["color"][at[0]]
-        sizes = [15 if points["first"][i] else 11 for i in at]
+        group = _subset(points, at)
+        color = group["color"][0]
+        sizes = [15 if first else 11 for first in group["first"]]
         data.append({
             "type": scatter, "mode": "markers", "name": "Events", "showlegend": False, "meta": country,
             "cliponaxis": False,  # an event on the window's first or last day is drawn whole
-            "x": [points["x"][i] for i in at], "y": [points["y"][i] for i in at], "customdata": [points["id"][i] for i in at],
-            "hovertext": [points["title_text"][i] for i in at], "text": [points["detail"][i] for i in at],
+            "x": group["x"], "y": group["y"], "customdata": group["id"],
+            "hovertext": group["title_text"], "text": group["detail"],
             "hovertemplate": HOVER.replace("<extra>", f"<br>{text(names[country])}<extra>"),
-            "marker": {"symbol": [points["symbol"][i] for i in at], "size": sizes if len(set(sizes)) > 1 else sizes[0],
+            "marker": {"symbol": group["symbol"], "size": sizes if len(set(sizes)) > 1 else sizes[0],
                        "color": color, "opacity": 1, "line": {"color": color, "width": 1.6}},
         })  # fmt: skip
     data += _overlays(points, scatter, look.theme)
@@ -480,18 +481,16 @@ SPAN_OFFSET = 0.2  # spans run as a thin band under the lane's line of markers, 
 def _spans(points: dict[str, list]) -> list[dict]:
     """One bar trace for every event with an end: a thin band over its span, just under the lane's
     markers (overlapping spans never hide them), faint while planned."""
-    at = [i for i, end in enumerate(points["end"]) if end]
-    if not at:
+    spans = _subset(points, [i for i, end in enumerate(points["end"]) if end])
+    if not spans["id"]:
         return []
-    color, status = points["color"], points["status"]
     return [{
         "type": "bar", "orientation": "h", "name": "Spans", "showlegend": False,
-        "y": [points["y"][i] + SPAN_OFFSET for i in at], "base": [points["x"][i] for i in at],
-        "x": [points["days"][i] * 86_400_000 for i in at],
-        "width": 0.16, "customdata": [points["id"][i] for i in at], "hovertext": [points["title_text"][i] for i in at],
-        "text": [points["detail"][i] for i in at], "textposition": "none", "hovertemplate": HOVER,
-        "marker": {"color": [alpha(color[i], 0.15 if status[i] == "planned" else 0.4) for i in at],
-                   "line": {"color": [color[i] for i in at], "width": 1.5}},
+        "y": [y + SPAN_OFFSET for y in spans["y"]], "base": spans["x"], "x": [d * 86_400_000 for d in spans["days"]],
+        "width": 0.16, "customdata": spans["id"], "hovertext": spans["title_text"],
+        "text": spans["detail"], "textposition": "none", "hovertemplate": HOVER,
+        "marker": {"color": [alpha(c, 0.15 if s == "planned" else 0.4) for c, s in zip(spans["color"], spans["status"])],
+                   "line": {"color": spans["color"], "width": 1.5}},
     }]  # fmt: skip
 
 
@@ -503,10 +502,10 @@ def _overlays(points: dict[str, list], scatter: str, theme: Theme) -> list[dict]
         ([i for i, status in enumerate(points["status"]) if status == "failed"], "x-thin-open", 13, "failed"),
     ):
         if picked:
+            marks = _subset(points, picked)
             out.append({
                 "type": scatter, "mode": "markers", "name": name, "showlegend": False, "hoverinfo": "skip",
-                "x": [points["x"][i] for i in picked], "y": [points["y"][i] for i in picked],
-                "customdata": [points["id"][i] for i in picked],
+                "x": marks["x"], "y": marks["y"], "customdata": marks["id"],
                 "marker": {"symbol": symbol, "size": size, "color": theme.text, "line": {"color": theme.text, "width": 1.6}},
             })  # fmt: skip
     return out
@@ -518,13 +517,12 @@ DISPUTED_LABEL = "▼ An article got it wrong (see Claims)"
 
 def _disputed(points: dict[str, list], wrong: set[str], scatter: str) -> list[dict]:
     """A small vermillion ▼ just above each event some article got wrong or only partly right."""
-    picked = [i for i, event in enumerate(points["id"]) if event in wrong]
-    if not picked:
+    picked = _subset(points, [i for i, event in enumerate(points["id"]) if event in wrong])
+    if not picked["id"]:
         return []
     return [{
         "type": scatter, "mode": "markers", "name": "disputed", "showlegend": False, "hoverinfo": "skip",
-        "x": [points["x"][i] for i in picked], "y": [points["y"][i] - 0.3 for i in picked],
-        "customdata": [points["id"][i] for i in picked],
+        "x": picked["x"], "y": [y - 0.3 for y in picked["y"]], "customdata": picked["id"],
         "marker": {"symbol": "triangle-down", "size": 8, "color": DISPUTED, "line": {"width": 0}},
     }]  # fmt: skip
 
@@ -555,6 +553,11 @@ def _points(marks: pd.DataFrame, dataset: Dataset, filters: Filters) -> dict[str
     points["title_text"] = [text(t) for t in marks["title"].tolist()]
     points["detail"] = _details(marks, dataset, filters)
     return points
+
+
+def _subset(points: dict[str, list], at: list[int]) -> dict[str, list]:
+    """The points at positions ``at``, every field."""
+    return {field: [values[i] for i in at] for field, values in points.items()}
 
 
 def _groups(keys: list[str]) -> dict[str, list[int]]:

@@ -25,6 +25,7 @@ child cannot run, the files are read here, as smaller files always are (readers 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -35,7 +36,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable, Hashable, Sequence, TypeVar
+from typing import Any, Callable, ContextManager, Hashable, Sequence, TypeVar
 
 import pandas as pd
 
@@ -181,7 +182,7 @@ class LiveData:
         the data on show, and wait only while the new data is taken in."""
         signature = self._stat()
         with self._lock:
-            if signature == self._signature or not (not self._snapshot.ok or self._settled(signature)):
+            if signature == self._signature or (self._snapshot.ok and not self._settled(signature)):
                 return self._snapshot
             if not (self._snapshot.ok and self._apart(signature) and not self._special(signature)):
                 self._reload(signature)
@@ -190,7 +191,7 @@ class LiveData:
             return self._snapshot
         try:
             if self._stat() == signature and signature != self._signature:
-                self._reload_apart(signature)
+                self._read_apart(signature, self._lock)  # the lock only to take in what the child says
         finally:
             self._reading_apart.release()
         return self._snapshot
@@ -246,25 +247,23 @@ class LiveData:
             version = hashlib.sha256(repr(signature).encode()).hexdigest()[:10]
             return self._adopt(self._with_errors(tuple(special), version), signature)
         if self._apart(signature):
-            try:
-                with reader.Apart(self.paths) as child:
-                    return self._take_apart(child, child.verdict(), signature)
-            except reader.Failed as exc:
-                logging.getLogger(__name__).warning("%s; reading the files in this process", exc)
+            return self._read_apart(signature, contextlib.nullcontext())  # ``_lock`` is held already
         self._read_here(signature)
 
-    def _reload_apart(self, signature: tuple) -> None:
-        """Read big files apart while good data is on show: the child reads and judges them with
-        no lock held, so requests go on meanwhile; ``_lock`` is taken to take in the verdict."""
+    def _read_apart(self, signature: tuple, locked: ContextManager) -> None:
+        """Read the files in a child process, and in ``locked`` take in what it says; if it cannot
+        read them, read them here (in ``locked`` too). Called with ``_lock`` held (``locked`` is then
+        nothing), or with good data on show and ``_lock`` as ``locked``: requests then go on while
+        the child reads and judges the files."""
         try:
             with reader.Apart(self.paths) as child:
                 verdict = child.verdict()
-                with self._lock:
-                    self._take_apart(child, verdict, signature)
+                with locked:
+                    return self._take_apart(child, verdict, signature)
         except reader.Failed as exc:
             logging.getLogger(__name__).warning("%s; reading the files in this process", exc)
-            with self._lock:
-                self._read_here(signature)
+        with locked:
+            self._read_here(signature)
 
     def _take_apart(self, child: reader.Apart, verdict: reader.Read, signature: tuple) -> None:
         """Show a child's verdict: its errors beside the data on show, or its data (``_lock`` held)."""
