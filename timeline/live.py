@@ -268,6 +268,7 @@ class LiveData:
     def _take_apart(self, child: reader.Apart, verdict: reader.Read, signature: tuple) -> None:
         """Show a child's verdict: its errors beside the data on show, or its data (``_lock`` held)."""
         if verdict.errors:  # the data on show stays, with the errors
+            child.close()  # it has said all it will: it has exited before its verdict shows
             return self._adopt(self._with_errors(verdict.errors, verdict.version), signature)
         if self._stat() != signature and self._snapshot.ok:
             return  # a writer touched the files while they were read: keep what is on show
@@ -276,6 +277,7 @@ class LiveData:
         self._snapshot = Snapshot(None, None, (), "")
         reader.give_back_memory()  # what it held, wherever it was made
         got = child.data()
+        child.close()  # it has exited before its data shows: a reader seeing the new data sees no child
         self._adopt(Snapshot(got.dataset, got.df, (), got.version), signature)
 
     def _read_here(self, signature: tuple) -> None:
