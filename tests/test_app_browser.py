@@ -94,6 +94,42 @@ def test_a_zoom_is_drawn_once_by_plotly_then_once_with_the_servers_window(dash_d
     assert dash_duo.get_logs() == []
 
 
+
+
+SHOWN_JS = """
+const gd = document.querySelector('#timeline .js-plotly-plot');
+const [a, b] = gd._fullLayout.xaxis.range.map(Date.parse);
+const out = {};  // per marker trace: the ids of its markers in the page, and of those inside the window
+for (const t of gd.querySelectorAll('.scatterlayer .trace')) {
+  const trace = t.__data__[0].trace;
+  if (!trace.customdata) continue;
+  const ids = (points) => points.map(p => trace.customdata[p.i]).sort();
+  out[trace.name] = [...(out[trace.name] || []), [ids(Array.from(t.querySelectorAll('path.point'), p => p.__data__)),
+                                                  ids(t.__data__.filter(p => p.x >= a && p.x <= b))]];
+}
+return out;
+"""
+
+
+def test_a_zoom_keeps_only_the_windows_markers_in_the_page(dash_duo, served):
+    """plotly's own zoom drops the markers outside the window from the page (so that it restyles
+    only the window's), and every marker inside the window is there."""
+    served()
+    wait_plotted(dash_duo, EVERY)
+    shown = dash_duo.driver.execute_script(SHOWN_JS)
+    assert {i for page, _ in shown["Events"] for i in page} == EVERY
+    dash_duo.driver.execute_script(  # plotly's zoom alone: the server's window is not asked for
+        "window.dash_clientside.set_props = () => {};"
+        "Plotly.relayout(document.querySelector('#timeline .js-plotly-plot'), {'xaxis.range': ['1957-01-01', '1971-01-01']})"
+    )
+    until(lambda: dash_duo.driver.execute_script(
+        "return document.querySelector('#timeline .js-plotly-plot')._fullLayout.xaxis.range[0]").startswith("1957"),
+        message="the zoom")  # fmt: skip
+    shown = dash_duo.driver.execute_script(SHOWN_JS)
+    assert all(page == inside for traces in shown.values() for page, inside in traces)
+    assert sorted(i for page, _ in shown["Events"] for i in page) == ["dongfanghong-1", "sputnik-1", "vanguard-tv3"]
+    assert [i for page, _ in shown["failed"] for i in page] == ["vanguard-tv3"]
+
 URL_CASES = [
     ("?country=CN,SU&from=1957&to=1975", {"sputnik-1", "dongfanghong-1"}),
     ("?country=US", {"vanguard-tv3", "zarya"}),
