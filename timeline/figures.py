@@ -54,17 +54,13 @@ from .models import Dataset
 # WebGL's hardly: at 100,000 events only WebGL is usable.
 GL_POINTS = 20_000
 
-# An SVG scatter draws only the markers inside the window on show. plotly restyles every marker of
-# a trace at each zoom or pan, those off screen too; with ``marker.maxdisplayed`` set it first
-# keeps the markers inside the axes' ranges (all of them, as this is more than a chart holds), so a
-# zoom into ten years restyles that decade's markers only: 1,000 events' zoom on screen 244 -> 83 ms
-# (BENCHMARKS.md). WebGL draws every point in one call and has no such setting.
-IN_VIEW = {"maxdisplayed": 10_000_000}
-
-
 def in_view(scatter: str) -> dict:
-    """The marker setting that culls an SVG scatter's off-screen markers (``IN_VIEW``)."""
-    return IN_VIEW if scatter == "scatter" else {}
+    """The marker setting that keeps an SVG scatter's markers in the page only while inside the
+    axes' ranges: plotly restyles each marker it keeps at every zoom or pan, so a zoom into ten
+    years then restyles that decade's alone (BENCHMARKS.md, Peers). ``maxdisplayed`` is a cap on
+    the markers inside; this one is never reached. WebGL draws every point in one call and has no
+    such setting."""
+    return {"maxdisplayed": 10_000_000} if scatter == "scatter" else {}
 
 
 def figure(
