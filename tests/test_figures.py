@@ -241,7 +241,6 @@ def test_many_points_switch_the_scatter_to_webgl_and_keep_few_traces(data, monke
     assert [t.name for t in fig.data if t.customdata] == ["Spans"] + ["Events"] * 4 + ["first", "failed"]
 
 
-
 def test_svg_marker_traces_keep_only_the_windows_markers_and_never_cap_them(data, monkeypatch):
     """Every SVG marker trace asks plotly to keep only the markers inside the axes' ranges (so a
     zoom restyles those alone), with a cap no chart reaches; WebGL traces have no such setting."""

@@ -54,6 +54,7 @@ from .models import Dataset
 # WebGL's hardly: at 100,000 events only WebGL is usable.
 GL_POINTS = 20_000
 
+
 def in_view(scatter: str) -> dict:
     """The marker setting that keeps an SVG scatter's markers in the page only while inside the
     axes' ranges: plotly restyles each marker it keeps at every zoom or pan, so a zoom into ten
