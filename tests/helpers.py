@@ -1,9 +1,11 @@
 """Helpers the browser and server tests share: waiting for the page, reading the URL and the
-chart, choosing from a dropdown, GET requests, and ``bench/load.py``'s server runner."""
+chart, choosing from a dropdown, GET requests, a server's health, and ``bench/load.py``'s server
+runner."""
 
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 import time
 import urllib.error
@@ -81,5 +83,28 @@ def get(url: str) -> tuple[int, dict, str]:
             return response.status, dict(response.headers), response.read().decode()
     except urllib.error.HTTPError as exc:
         return exc.code, dict(exc.headers), exc.read().decode()
+
+
+def health(url: str) -> dict:
+    """The server's ``/healthz`` answer."""
+    return json.loads(get(url + "/healthz")[2])
+
+
+def every_server(running, version: str, status: str, workers: int = 2, timeout: float = 30) -> dict:
+    """Wait until every serving process (gunicorn's ``workers``, or the one server) has read the
+    files as they are (``version``, ``status``): one reading a big file apart serves the data on
+    show meanwhile. Returns one of their answers."""
+    servers = set(running.children()) if workers > 1 else {running.proc.pid}
+    said: dict[int, dict] = {}
+
+    def everyone() -> bool:
+        answer = health(running.url)
+        if (answer["version"], answer["status"]) == (version, status):
+            said[answer["pid"]] = answer
+        return set(said) >= servers
+
+    until(everyone, timeout=timeout,
+          message=lambda: f"every server process to say {status} at {version}: {health(running.url)}")  # fmt: skip
+    return next(iter(said.values()))
 
 

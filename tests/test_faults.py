@@ -29,7 +29,7 @@ import pytest
 from timeline import edit, store
 
 from .fixtures import EXPLORER, FAULTS, FIXTURE, restore, retitled
-from .helpers import get, load, until
+from .helpers import every_server, get, health, load, until
 
 EVERY = {"sputnik-1", "vanguard-tv3", "dongfanghong-1", "zarya", "crewed-cn-2030"}
 
@@ -45,10 +45,6 @@ def served(tmp_path_factory) -> Iterator[tuple[load.Server, Path, dict]]:
     with load.serving([path], 2) as running:
         deps = json.loads(get(running.url + "/_dash-dependencies")[2])
         yield running, path, load.find_callback(deps, load.CHART_OUTPUT)
-
-
-def health(url: str) -> dict:
-    return json.loads(get(url + "/healthz")[2])
 
 
 def layout_text(url: str) -> str:
@@ -67,24 +63,7 @@ def chart(url: str, dep: dict, search: str = "") -> dict:
 def serving_text(running: load.Server, path: Path, text: str) -> None:
     """Write ``text`` to ``path`` and wait until every worker serves it."""
     restore(path, text)
-    every_worker(running, store.load([path]).version, "ok")
-
-
-def every_worker(running: load.Server, version: str, status: str) -> dict:
-    """Wait until every worker has read the files as they are (``version``, ``status``): a worker
-    reading a big file apart serves the data on show meanwhile. Returns the last answer."""
-    workers = set(running.children())
-    current: set[int] = set()
-    last: dict = {}
-
-    def everywhere() -> bool:
-        last.update(health(running.url))
-        if last["version"] == version and last["status"] == status:
-            current.add(last["pid"])
-        return current >= workers
-
-    until(everywhere, timeout=30, message=lambda: f"every worker to say {status} at {version}: {health(running.url)}")
-    return last
+    every_server(running, store.load([path]).version, "ok")
 
 
 @pytest.mark.parametrize("fault", FAULTS)
@@ -95,7 +74,7 @@ def test_the_server_serves_the_last_good_data_with_the_errors_and_recovers(serve
     breaks(path)
     stale = until(lambda: (h := health(running.url))["status"] == "stale" and h, timeout=20,
                   message=lambda: f"/healthz to say stale: {health(running.url)}")  # fmt: skip
-    every_worker(running, stale["version"], "stale")
+    every_server(running, stale["version"], "stale")
     assert stale["events"] == 5 and stale["errors"][0].startswith(f"{path}:") and says in stale["errors"][0]
     for _ in range(4):  # whichever worker answers
         page = layout_text(running.url)
@@ -188,7 +167,7 @@ def test_an_add_killed_mid_write_changes_nothing_served_and_the_next_add_shows(s
     assert (after["status"], after["version"], after["events"]) == ("ok", before["version"], 5)
     assert load.plotted_ids(chart(running.url, dep)) == EVERY
     assert cli("add", "-f", str(path), *EXPLORER).returncode == 0
-    assert every_worker(running, store.load([path]).version, "ok")["events"] == 6  # the added event
+    assert every_server(running, store.load([path]).version, "ok")["events"] == 6  # the added event
     assert load.plotted_ids(chart(running.url, dep)) == EVERY | {"explorer-1"}
 
 

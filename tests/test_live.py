@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -18,7 +17,7 @@ from timeline.live import LiveData
 
 from .conftest import ROOT
 from .fixtures import FAULTS, FIXTURE, restore, retitled
-from .helpers import get, load, until
+from .helpers import every_server, load, until
 
 
 def test_a_snapshot_keeps_every_event_as_a_row_and_as_models_only_what_the_race_reads():
@@ -293,16 +292,9 @@ def test_a_server_reading_apart_serves_edits_keeps_data_through_a_bad_one_and_le
         servers = set(running.children()) if workers > 1 else {running.proc.pid}
 
         def everywhere(status: str, events: int) -> dict:
-            version, seen = store.load([path]).version, {}
-
-            def check() -> bool:
-                answer = json.loads(get(running.url + "/healthz")[2])
-                if (answer["version"], answer["status"], answer["events"]) == (version, status, events):
-                    seen[answer["pid"]] = answer
-                return set(seen) >= servers
-
-            until(check, timeout=40, message=lambda: f"every server process to say {status}, {events} events")
-            return next(iter(seen.values()))
+            answer = every_server(running, store.load([path]).version, status, workers, timeout=40)
+            assert answer["events"] == events
+            return answer
 
         path.write_text(FIXTURE[: FIXTURE.index("  - id: zarya")], encoding="utf-8")  # a good edit: 3 events
         everywhere("ok", 3)
