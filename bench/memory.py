@@ -12,9 +12,10 @@ it runs (the server, after it has answered a page load and a chart callback, and
 file was edited ``--edits`` times, each edit read again and the chart asked for again). The server
 reads a big file in a child process (``timeline.reader``): the highest peak of those children is
 shown apart, and so is the highest total of the server's and their proportional set sizes (PSS),
-sampled every 100 ms while it serves. A PNG export's Chromium is counted apart: the highest total of its processes' proportional set sizes (PSS, shared
-pages split between their sharers) seen every 50 ms, and the sum of each process's own peak
-(shared pages counted in each: an upper bound). Prints a Markdown table. Not part of the tests' pass/fail.
+sampled every 100 ms while it serves. A PNG export's Chromium is counted apart: the highest total
+of its processes' proportional set sizes (PSS, shared pages split between their sharers) seen
+every 50 ms, and the sum of each process's own peak (shared pages counted in each: an upper
+bound). Prints a Markdown table. Not part of the tests' pass/fail.
 """
 
 from __future__ import annotations

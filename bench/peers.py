@@ -18,8 +18,8 @@ made from it), on the same events:
 2. **zoom to a 10-year window** (1965-1975) on the drawn page. This app: ``Plotly.relayout`` of the
    x axis until the server's redrawn figure is on screen (the URL holds the window, the chart's data
    was replaced and its x range is the window; one animation frame later); also when plotly's own
-   zoom of the old figure resolved, one animation frame later. vis-timeline: ``setWindow(start, end, {animation: false})``
-   until ``changed`` and one animation frame. TimelineJS: not measured (no API to show a window).
+   zoom of the old figure resolved, one animation frame later. vis-timeline: ``setWindow(start,
+   end, {animation: false})`` until ``changed`` and one animation frame. TimelineJS: not measured (no API to show a window).
 3. **filter change, server**: the chart callback (``POST /_dash-update-component``, a country
    filter, as ``bench/run.py``), the server's own time from its Server-Timing header (request
    start to compressed answer), median and p95: for filters never asked before (the server builds
