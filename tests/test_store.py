@@ -65,6 +65,31 @@ def test_problems_across_files_are_located_in_the_file_at_fault(good, tmp_path):
     ]
 
 
+def test_a_registry_entry_of_a_later_file_is_placed_in_that_file(good, tmp_path):
+    """A warning about a type the second file defines points at that file's line, not the first's."""
+    good.write_text(GOOD.replace("{label: Satellite}", "{label: Satellite, symbol: circle}"), encoding="utf-8")
+    second = tmp_path / "more.yaml"
+    second.write_text("countries: {}\ntypes:\n  probe: {label: Probe, symbol: circle}\nevents: []\n")
+    loaded = store.load([good, second])
+    assert loaded.ok, loaded.errors
+    assert [str(p) for p in loaded.warnings] == [
+        f"{second}:3:33: warning: types.probe.symbol: type 'probe' reuses symbol 'circle' of type 'satellite': "
+        "the charts cannot tell them apart; choose another"
+    ]
+
+
+def test_an_invalid_registry_entry_is_one_error_not_one_per_event_naming_it(good, tmp_path):
+    second = tmp_path / "more.yaml"
+    second.write_text("countries:\n  CN: {name: China, color: red}\ntypes:\n  probe: {label: Probe, symbol: blob}\nevents:\n"
+                      + EVENT.format(id="dfh-1", title="DFH 1", date="1970-04-24", country="CN").replace("satellite", "probe")
+                      + EVENT.format(id="dfh-2", title="DFH 2", date="1970-05-24", country="CN").replace("satellite", "probe"))
+    found = errors(good, second)
+    assert len(found) == 2, found
+    assert found[0].startswith(f"{second}:2:28: countries.CN.color: ")
+    assert found[1].startswith(f"{second}:4:33: types.probe.symbol: expected one of 'circle'")
+    assert not any("unknown" in e for e in found)
+
+
 def test_problems_are_sorted_by_file_line_and_column(good, tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text(GOOD.replace("1957-10-04", "1957-13-45").replace("[SU]", "[CNN]"), encoding="utf-8")

@@ -18,7 +18,7 @@ import re
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Sequence, get_args
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -359,18 +359,22 @@ def _kept(event: Event) -> Event:
 
 
 def _salvage(data: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], list[tuple[int, Event]]]:
-    """The parts of an invalid file that are valid, so references can still be checked."""
+    """The parts of an invalid file that are valid, so references can still be checked. An entry
+    that is there but invalid stays known, as a blank stand-in: its own error says what is wrong,
+    and the events that name it are not told that it does not exist (one error, not thousands)."""
     fields = DataFile.model_fields
     registries: dict[str, dict[str, Any]] = {}
     for name in REGISTRIES:
         adapter = TypeAdapter(fields[name].annotation)
+        entry = get_args(fields[name].annotation)[1]
         entries = data.get(name) if isinstance(data.get(name), dict) else {}
         registries[name] = {}
         for key, value in entries.items():
             try:
                 registries[name].update(adapter.validate_python({key: value}))
             except ValidationError:
-                pass
+                if isinstance(key, str):
+                    registries[name][key] = entry.model_construct()
     return registries, _salvage_items(data, "events", Event, _event_references)
 
 
@@ -436,6 +440,8 @@ def _merge(files: list[_File]) -> tuple[Dataset | None, list[Problem], list[Prob
         if len(loc) >= 2 and loc[0] in origins and isinstance(loc[1], int):
             f, index = origins[loc[0]][loc[1]]
             return f, (loc[0], index, *loc[2:])
+        if len(loc) >= 2 and loc[0] in registries:  # a registry entry: in the file whose definition won
+            return next((f for f in files if loc[1] in f.registries[loc[0]]), files[0]), loc
         return files[0], loc
 
     def located(loc: tuple, message: str, severity: Severity = "error") -> Problem:
