@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from timeline import charts, figures, frame, store
+from timeline import charts, figures, frame, models, store
 from timeline.dates import PartialDate
 from timeline.frame import Filters
 from timeline.models import STATUSES, SYMBOLS
@@ -231,6 +231,23 @@ def test_a_phone_width_gives_short_lane_labels_and_room_for_the_legend(data):
     assert list(by_type.layout.yaxis.ticktext) == ["Satellite", "Crewed<br>flight", "Space<br>station"]
 
 
+def test_a_long_lane_name_takes_three_lines_at_most_two_on_a_phone(tmp_path):
+    """A lane is 46 px high (34 on a phone): a name of four short lines ran into its neighbours'."""
+    text = FIXTURE.replace("CN: {name: China", "CN: {name: European Launcher Development Organisation")
+    text = text.replace("crewed-flight: {label: Crewed flight", "crewed-flight: {label: Crewed orbital flight with a spacewalk")
+    path = tmp_path / "events.yaml"
+    path.write_text(text, encoding="utf-8")
+    loaded = store.load([path])
+    assert loaded.ok, loaded.errors
+    df, ds = frame.to_frame(loaded.dataset), loaded.dataset
+    wide = figures.figure("timeline", df, Filters(), ds).layout.yaxis.ticktext
+    assert wide[3] == "European Launcher<br>Development<br>Organisation"  # at 16 characters it was four lines
+    assert wide[0] == "Soviet Union"
+    by_type = figures.figure("timeline", df, Filters(lanes="type"), ds, width=360).layout.yaxis.ticktext
+    assert max(label.count("<br>") for label in by_type) == 1
+    assert "Crewed orbital flight<br>with a spacewalk" in by_type
+
+
 def test_many_points_switch_the_scatter_to_webgl_and_keep_few_traces(data, monkeypatch):
     df, ds = data
     monkeypatch.setattr(figures, "GL_POINTS", 3)
@@ -333,6 +350,25 @@ def test_a_type_that_reuses_another_types_symbol_is_warned_about(runner, tmp_pat
     assert (f"{path}:5:35: warning: types.crewed.symbol: type 'crewed' reuses symbol 'star' of type 'launch'"
             in result.output)  # fmt: skip
 
+
+
+def test_a_type_drawn_with_a_look_alike_symbol_is_warned_about_and_never_handed_one(tmp_path):
+    """An octagon of marker size is a circle to the eye: a registry entry that asks for it beside a
+    circle is warned about, and a type without a symbol is never given one that looks like another's."""
+    text = many_countries(1).replace("  launch: {label: Launch}\n",
+                                     "  launch: {label: Launch, symbol: circle}\n  crash: {label: Crash, symbol: octagon}\n"
+                                     "  probe: {label: Probe}\n  lander: {label: Lander}\n")  # fmt: skip
+    path = tmp_path / "symbols.yaml"
+    path.write_text(text, encoding="utf-8")
+    loaded = store.load([path])
+    assert loaded.ok, loaded.errors
+    assert [p.message for p in loaded.warnings] == [(
+        "types.crash.symbol: type 'crash' draws 'octagon', which looks like 'circle', of type 'launch': "
+        "the charts cannot tell them apart; choose another"
+    )]
+    symbols = charts.type_symbols(loaded.dataset)
+    assert (symbols["probe"], symbols["lander"]) == ("square", "diamond")
+    assert len({models.shape(s) for s in symbols.values()}) == len(symbols) - 1  # only the warned-about pair
 
 # --- level of detail -------------------------------------------------------------------------------
 

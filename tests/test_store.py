@@ -72,10 +72,10 @@ def test_a_registry_entry_of_a_later_file_is_placed_in_that_file(good, tmp_path)
     second.write_text("countries: {}\ntypes:\n  probe: {label: Probe, symbol: circle}\nevents: []\n")
     loaded = store.load([good, second])
     assert loaded.ok, loaded.errors
-    assert [str(p) for p in loaded.warnings] == [
+    assert [str(p) for p in loaded.warnings] == [(
         f"{second}:3:33: warning: types.probe.symbol: type 'probe' reuses symbol 'circle' of type 'satellite': "
         "the charts cannot tell them apart; choose another"
-    ]
+    )]
 
 
 def test_an_invalid_registry_entry_is_one_error_not_one_per_event_naming_it(good, tmp_path):

@@ -16,7 +16,7 @@ from typing import Iterable
 import pandas as pd
 
 from .frame import Filters
-from .models import SYMBOLS, Dataset
+from .models import SYMBOLS, Dataset, shape
 
 # Okabe & Ito's colour-blind-safe palette (black left out: it vanishes on the dark theme; yellow
 # last: it is faint on white).
@@ -98,9 +98,10 @@ def type_colors(dataset: Dataset) -> dict[str, str]:
 
 
 def type_symbols(dataset: Dataset) -> dict[str, str]:
-    """Each type's registry symbol, else the next symbol no registry entry took."""
-    taken = {t.symbol for t in dataset.types.values() if t.symbol}
-    spare = itertools.cycle([s for s in SYMBOLS if s not in taken] or SYMBOLS)
+    """Each type's registry symbol, else the next symbol that looks like none a registry entry took."""
+    taken = {shape(t.symbol) for t in dataset.types.values() if t.symbol}
+    free = [s for s in SYMBOLS if s == shape(s) and s not in taken]
+    spare = itertools.cycle(free or SYMBOLS)
     return {key: t.symbol or next(spare) for key, t in dataset.types.items()}
 
 
@@ -174,9 +175,15 @@ def status_keys(statuses: Iterable[str], firsts: bool, theme: Theme) -> list[dic
     return out
 
 
-def wrap(label: str, width: int) -> str:
-    """A lane label broken over lines so long names do not squeeze the chart."""
-    return "<br>".join(text(line) for line in textwrap.wrap(label, width)) or text(label)
+def wrap(label: str, width: int, lines: int = 3) -> str:
+    """A lane label broken over lines of about ``width`` characters so long names do not squeeze the
+    chart, and over ``lines`` at most (a little wider where a long name needs it) so it does not
+    run into the next lane's label."""
+    broken = textwrap.wrap(label, width)
+    while len(broken) > lines:
+        width += 2
+        broken = textwrap.wrap(label, width)
+    return "<br>".join(text(line) for line in broken) or text(label)
 
 
 def text(value: str) -> str:

@@ -602,6 +602,6 @@ def _lane_labels(marks: pd.DataFrame, lanes: list[str], filters: Filters, look: 
     if look.narrow and filters.lanes == "country":
         codes = dict(zip(marks["lane"], marks["country"]))
         return ["Other" if lane == OTHER else codes[lane] for lane in lanes]
-    return [wrap(lane, 10 if look.narrow else 16) for lane in lanes]
+    return [wrap(lane, 10, 2) if look.narrow else wrap(lane, 16) for lane in lanes]  # a phone's lanes fit 2 lines
 
 

@@ -39,6 +39,14 @@ SYMBOLS = (
     "star-triangle-up", "star-square", "star-diamond", "diamond-tall", "diamond-wide",
     "hourglass", "bowtie", "asterisk", "hash", "y-up",
 )  # fmt: skip
+# Symbols a reader cannot tell apart at marker size (an octagon of 11 px is a circle): one shape.
+LOOKS_ALIKE = {"octagon": "circle", "hexagon2": "hexagon"}
+
+
+def shape(symbol: str) -> str:
+    """What a reader sees of ``symbol`` at marker size: itself, or the symbol it looks like."""
+    return LOOKS_ALIKE.get(symbol, symbol)
+
 
 Code = Annotated[
     str,
@@ -282,13 +290,17 @@ class Dataset(DataFile):
         seen: dict[tuple[str, str], int] = {}
         found = []
         today = dates.today()
-        symbols: dict[str, str] = {}
+        drawn: dict[str, tuple[str, str]] = {}  # shape: (type, its symbol)
         for key, kind in self.types.items():
-            if kind.symbol and kind.symbol in symbols:
-                found.append((("types", key, "symbol"), f"type {key!r} reuses symbol {kind.symbol!r} of type "
-                              f"{symbols[kind.symbol]!r}: the charts cannot tell them apart; choose another"))  # fmt: skip
-            elif kind.symbol:
-                symbols[kind.symbol] = key
+            if not kind.symbol:
+                continue
+            if shape(kind.symbol) in drawn:
+                other, symbol = drawn[shape(kind.symbol)]
+                uses = f"reuses symbol {symbol!r}" if symbol == kind.symbol else f"draws {kind.symbol!r}, which looks like {symbol!r},"
+                found.append((("types", key, "symbol"), f"type {key!r} {uses} of type {other!r}: "
+                              "the charts cannot tell them apart; choose another"))  # fmt: skip
+            else:
+                drawn[shape(kind.symbol)] = (key, kind.symbol)
         for i, event in enumerate(self.events):
             late = date_status_problem(event.date, event.status, today)
             if late and late[0] == "warning":
