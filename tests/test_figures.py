@@ -246,6 +246,9 @@ def test_a_long_lane_name_takes_three_lines_at_most_two_on_a_phone(tmp_path):
     by_type = figures.figure("timeline", df, Filters(lanes="type"), ds, width=360).layout.yaxis.ticktext
     assert max(label.count("<br>") for label in by_type) == 1
     assert "Crewed orbital flight<br>with a spacewalk" in by_type
+    # the legend's columns are as wide as the longest name is drawn (about 305 px in Chromium)
+    legend = figures.figure("activity", df, Filters(), ds, width=1380).layout.legend
+    assert legend.entrywidthmode == "pixels" and legend.entrywidth >= 305
 
 
 def test_many_points_switch_the_scatter_to_webgl_and_keep_few_traces(data, monkeypatch):

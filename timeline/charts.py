@@ -78,7 +78,7 @@ class Look:
         """Lay the horizontal legend of ``names`` out as a grid of equal columns, each as wide as the
         longest name needs (plotly's own flow puts one entry a row as soon as one name is long),
         and return the height it needs: as many columns as fit the plot's width, at most five."""
-        entry = 40 + 7 * max(map(len, names), default=0) * (11 if self.narrow else 13) // 13
+        entry = 40 + 15 * max(map(len, names), default=0) * (11 if self.narrow else 13) // 26  # 7.5 px a character
         per_row = max(1, min(5, self.plot_width // entry))  # plotly lays the legend out within the plot's width
         layout["legend"].update(entrywidthmode="pixels", entrywidth=entry - 40)  # plotly adds the symbol's 40
         return 22 * -(-len(names) // per_row)
