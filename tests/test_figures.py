@@ -231,7 +231,7 @@ def test_a_phone_width_gives_short_lane_labels_and_room_for_the_legend(data):
     assert list(by_type.layout.yaxis.ticktext) == ["Satellite", "Crewed<br>flight", "Space<br>station"]
 
 
-def test_a_long_lane_name_takes_three_lines_at_most_two_on_a_phone(tmp_path):
+def test_a_long_name_takes_three_lines_at_most_two_on_a_phone_and_a_legend_column_it_fits(tmp_path):
     """A lane is 46 px high (34 on a phone): a name of four short lines ran into its neighbours'."""
     text = FIXTURE.replace("CN: {name: China", "CN: {name: European Launcher Development Organisation")
     text = text.replace("crewed-flight: {label: Crewed flight", "crewed-flight: {label: Crewed orbital flight with a spacewalk")
