@@ -155,6 +155,29 @@ def test_latin1_text_is_read_as_the_mapping_says(runner, files):
     assert "    title: Télécom 1A (Ariane 1)\n" in out.read_text(encoding="utf-8")
 
 
+def test_utf8_text_with_some_latin1_bytes_reads_right_throughout(runner, files):
+    """The shared launch list is UTF-8 but for a few Latin-1 names: read as Latin-1 throughout, its
+    UTF-8 names came out garbled (Pl\u00c3\u00a9iades); [utf-8, latin-1] reads both right."""
+    csv, out, mapping = files
+    csv.write_bytes(HEADER.encode() + "Arianespace,\"ELV-1, Guiana Space Centre, French Guiana, France\",4/29/2021,1:50:00,"
+                    "Vega,Pléiades-Néo 3,Success\n".encode("utf-8")
+                    + "Arianespace,\"ELA-1, Guiana Space Centre, French Guiana, France\",11/26/1985,14:47:00,Ariane 1,"
+                    "Astérix,Success\n".encode("latin-1"))  # fmt: skip
+    mapping.write_text(MAPPING.replace("encoding: utf-8", "encoding: [utf-8, latin-1]"))
+    result = run_import(runner, csv, out, mapping)
+    assert result.exit_code == 0, result.output
+    written = out.read_text(encoding="utf-8")
+    assert "    title: Pléiades-Néo 3 (Vega)\n" in written and "    title: Astérix (Ariane 1)\n" in written
+    # a byte neither reads is told where it is, with both encodings
+    csv.write_bytes(HEADER.encode() + b"Arianespace,\"ELV-1, Guiana Space Centre, French Guiana, France\",4/29/2021,,"
+                    b"Vega,Bad \x81 byte,Success\n")  # fmt: skip
+    mapping.write_text(MAPPING.replace("encoding: utf-8", "encoding: [utf-8, cp1252]"))
+    result = run_import(runner, csv, out, mapping)
+    assert result.exit_code == 1
+    assert result.output.startswith(f"{csv}:2:85: not utf-8 or cp1252 text: byte 0x81 cannot be decoded; "), result.output
+    assert "Traceback" not in result.output
+
+
 def test_a_column_the_csv_lacks_is_located_in_the_mapping(runner, files):
     csv, out, mapping = files
     csv.write_text(HEADER.replace("Mission,", "Payload,") + SPUTNIK)
@@ -276,6 +299,8 @@ def test_the_shared_launch_list_imports_whole(space_missions):
     baikonur = [e for e in events.values() if "Baikonur" in e.description]
     assert {tuple(e.countries) for e in baikonur if e.date.year >= 1992} == {("RU",)}
     assert {tuple(e.countries) for e in baikonur if e.date.year <= 1990} == {("SU",)}
+    titles = {e.title for e in events.values()}  # UTF-8 and Latin-1 names alike read right
+    assert {"Pléiades-Néo 3 & SSMS n°2 (Vega)", "Astérix (Diamant A)", "Türksat 5A (Falcon 9 Block 5)"} <= titles
     kourou = [e for e in events.values() if "French Guiana" in e.description and "Ariane" in e.title]
     assert kourou and {tuple(e.countries) for e in kourou} == {("ESA",)}
     assert out.read_text().startswith("# Events imported from space_missions.csv")  # no schema beside it
@@ -558,6 +583,11 @@ HOLDS = ("a mapping file is a YAML mapping with 'fields' (where each event field
     (MAPPING.replace("  sources:\n    - {url", "  sources: []\n  x:\n    - {url"), "19:12",
      "fields.sources: needs at least one item, got an empty list"),
     (MAPPING.replace("encoding: utf-8", "encoding: 5"), "1:11", "encoding: expected text, got a number 5"),
+    (MAPPING.replace("encoding: utf-8", "encoding: [latin-1, utf-8]"), "1:11",
+     "encoding: a list of encodings is [utf-8, ENCODING]: UTF-8 where the text is UTF-8, ENCODING (latin-1? cp1252?) "
+     "for the bytes that are not"),
+    (MAPPING.replace("encoding: utf-8", "encoding: [utf-8, klingon]"), "1:11",
+     "encoding: unknown text encoding 'klingon' (e.g. utf-8, latin-1, cp1252)"),
 ])  # fmt: skip
 def test_mapping_messages_are_ours(runner, files, text, where, message):
     csv, out, mapping = files

@@ -176,19 +176,25 @@ class Registries(Strict):
 class Mapping(Strict):
     """A mapping file: how to read the CSV and make each row an event."""
 
-    encoding: str = "utf-8"
+    encoding: str | list[str] = Field("utf-8", description="The CSV's text encoding, or [utf-8, ENCODING] for "
+                                      "a file in UTF-8 but for bytes in ENCODING.")  # fmt: skip
     missing: Missing = Field(default_factory=lambda: list(MISSING), description="Cells that mean no value.")
     fields: Fields
     registries: Registries
 
     @field_validator("encoding")
     @classmethod
-    def _known(cls, name: str) -> str:
-        try:
-            codecs.lookup(name)
-        except LookupError:
-            raise ValueError(f"unknown text encoding {name!r} (e.g. utf-8, latin-1, cp1252)") from None
-        return name
+    def _known(cls, given: str | list[str]) -> str | list[str]:
+        names = [given] if isinstance(given, str) else given
+        for name in names:
+            try:
+                codecs.lookup(name)
+            except LookupError:
+                raise ValueError(f"unknown text encoding {name!r} (e.g. utf-8, latin-1, cp1252)") from None
+        if len(names) != 1 and (len(names) != 2 or codecs.lookup(names[0]).name != "utf-8"):
+            raise ValueError("a list of encodings is [utf-8, ENCODING]: UTF-8 where the text is UTF-8, "
+                             "ENCODING (latin-1? cp1252?) for the bytes that are not")  # fmt: skip
+        return given
 
 
 @dataclass(frozen=True)
@@ -288,7 +294,27 @@ class Table:
     rows: list[tuple[int, list[str]]]  # (line where the row starts, cells)
 
 
-def read_csv(path: str | os.PathLike, encoding: str) -> Table:
+def _else(encoding: str) -> str:
+    """The name of a decoding error handler that reads the bytes a decoder refused in ``encoding``
+    (so UTF-8 text with some Latin-1 bytes reads right throughout), registered on first use."""
+    name = f"timeline-else-{codecs.lookup(encoding).name}"
+    try:
+        codecs.lookup_error(name)
+    except LookupError:
+
+        def handler(exc: UnicodeError) -> tuple[str, int]:
+            if not isinstance(exc, UnicodeDecodeError):
+                raise exc
+            try:
+                return exc.object[exc.start:exc.end].decode(encoding), exc.end
+            except UnicodeDecodeError:
+                raise exc from None
+
+        codecs.register_error(name, handler)
+    return name
+
+
+def read_csv(path: str | os.PathLike, encoding: str | list[str]) -> Table:
     """The CSV's header and rows with their line numbers; ``DataError`` if it cannot be read."""
     label = str(path)
 
@@ -305,11 +331,12 @@ def read_csv(path: str | os.PathLike, encoding: str) -> Table:
         raise fail("permission denied: cannot read the file") from None
     except OSError as exc:
         raise fail(f"cannot read the file: {exc.strerror or exc}") from None
+    names = [encoding] if isinstance(encoding, str) else encoding
     try:
-        text = raw.decode(encoding).removeprefix("\ufeff")
+        text = raw.decode(names[0], errors=_else(names[1]) if len(names) > 1 else "strict").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         start = raw.rfind(b"\n", 0, exc.start) + 1
-        raise fail(f"not {encoding} text: byte 0x{raw[exc.start]:02x} cannot be decoded; "
+        raise fail(f"not {' or '.join(names)} text: byte 0x{raw[exc.start]:02x} cannot be decoded; "
                    "set the mapping's 'encoding:' to the file's (latin-1? cp1252?)",
                    raw.count(b"\n", 0, exc.start) + 1, exc.start - start + 1) from None  # fmt: skip
     reader = csv.reader(io.StringIO(text, newline=""))
