@@ -41,6 +41,19 @@ def test_the_default_view_plots_every_event(dash_duo, served):
     assert dash_duo.get_logs() == []
 
 
+
+def test_the_browsers_own_trim_and_parse_float_stay_after_dashs_polyfill(dash_duo, served):
+    """Dash's polyfill swaps the string trims, parseFloat and parseInt for slower copies that count
+    U+180E as a space; the page puts the browser's own back (which do not), before the chart draws."""
+    served()
+    wait_plotted(dash_duo, EVERY)
+    assert dash_duo.driver.execute_script(
+        "return [String.prototype.trim.call('\\u180e'), ''.trimStart === String.prototype.trimLeft,"
+        " Number.isNaN(parseFloat('\\u180e1.5')), Number.isNaN(Number.parseFloat('\\u180e1.5')),"
+        " Number.isNaN(parseInt('\\u180e7')), typeof regeneratorRuntime];"
+    ) == ["\u180e", True, True, True, True, "object"]  # the polyfill itself stays: Dash's scripts use it
+    assert dash_duo.get_logs() == []
+
 # Counts each graph's plotly draws of a figure with data (window.__draws, by the graph's id).
 COUNT_DRAWS = """
 (function () {

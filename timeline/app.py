@@ -39,6 +39,7 @@ def create_app(
     )  # fmt: skip
     data.current()  # read the files now, not on the first page load
     preload_plotly(app)
+    keep_builtins(app)
     edits_to = data.paths[0] if allow_edits else None
     app.layout = lambda: layout(data.current(), poll_ms, edits_to, page())
     callbacks.register(app, data)
@@ -85,6 +86,13 @@ def preload_plotly(app: Dash) -> None:
     (and the renderer never starts before it has run, so it never runs twice)."""
     src = f"{app.config.requests_pathname_prefix}_dash-component-suites/plotly/package_data/plotly.min.js"
     app.index_string = app.index_string.replace("{%renderer%}", f'<script src="{src}"></script>\n            {{%renderer%}}', 1)
+
+
+def keep_builtins(app: Dash) -> None:
+    """``assets/builtins.js`` once more before Dash's scripts, so that it can put back the browser's
+    own functions that Dash's polyfill swaps for slower copies (the file says which, and why)."""
+    src = f"{app.config.requests_pathname_prefix}assets/builtins.js"
+    app.index_string = app.index_string.replace("{%scripts%}", f'<script src="{src}"></script>\n            {{%scripts%}}', 1)
 
 
 def page() -> Page:
