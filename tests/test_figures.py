@@ -246,6 +246,8 @@ def test_a_long_name_takes_three_lines_at_most_two_on_a_phone_and_a_legend_colum
     by_type = figures.figure("timeline", df, Filters(lanes="type"), ds, width=360).layout.yaxis.ticktext
     assert max(label.count("<br>") for label in by_type) == 1
     assert "Crewed orbital flight<br>with a spacewalk" in by_type
+    endless = charts.wrap("Agency " * 150, 16)  # wider than twice 16 characters a line, a name is cut
+    assert endless.count("<br>") == 2 and endless.endswith(" …") and max(map(len, endless.split("<br>"))) <= 32
     # the legend's columns are as wide as the longest name is drawn (about 305 px in Chromium)
     legend = figures.figure("activity", df, Filters(), ds, width=1380).layout.legend
     assert legend.entrywidthmode == "pixels" and legend.entrywidth >= 305

@@ -90,6 +90,20 @@ def test_an_invalid_registry_entry_is_one_error_not_one_per_event_naming_it(good
     assert not any("unknown" in e for e in found)
 
 
+def test_an_invalid_registry_key_in_one_file_hides_no_problem_of_another(good, tmp_path):
+    """A key that is itself invalid names nothing: it is left out of the merge (a stand-in for it
+    made the merged checks fail on the key and skip every reference and duplicate check)."""
+    second = tmp_path / "more.yaml"
+    second.write_text(more_events({"id": "sputnik-1", "title": "Again", "date": "1958", "country": "XX"}))
+    third = tmp_path / "keys.yaml"
+    third.write_text("countries: {}\ntypes:\n  Bad Key: {label: Probe}\nevents: []\n")
+    found = errors(good, second, third)
+    assert any(e.startswith(f"{second}:5:10: events[0].id: duplicate id 'sputnik-1'") for e in found), found
+    assert any(e.startswith(f"{second}:5:59: events[0].countries[0]: unknown country 'XX'") for e in found), found
+    assert [e for e in found if e.startswith(str(third))] == [e for e in found if "Bad Key" in e]
+    assert len([e for e in found if "Bad Key" in e]) == 1, found
+
+
 def test_problems_are_sorted_by_file_line_and_column(good, tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text(GOOD.replace("1957-10-04", "1957-13-45").replace("[SU]", "[CNN]"), encoding="utf-8")

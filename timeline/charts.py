@@ -177,12 +177,16 @@ def status_keys(statuses: Iterable[str], firsts: bool, theme: Theme) -> list[dic
 
 def wrap(label: str, width: int, lines: int = 3) -> str:
     """A lane label broken over lines of about ``width`` characters so long names do not squeeze the
-    chart, and over ``lines`` at most (a little wider where a long name needs it) so it does not
-    run into the next lane's label."""
+    chart, and over ``lines`` at most (wider where a long name needs it, up to twice ``width``; a
+    name longer still is cut short with "…") so it does not run into the next lane's label."""
+    most = 2 * width
+    width = min(most, max(width, -(-len(label) // lines)))
     broken = textwrap.wrap(label, width)
-    while len(broken) > lines:
+    while len(broken) > lines and width < most:
         width += 2
         broken = textwrap.wrap(label, width)
+    if len(broken) > lines:
+        broken = textwrap.wrap(label, width, max_lines=lines, placeholder=" …")
     return "<br>".join(text(line) for line in broken) or text(label)
 
 

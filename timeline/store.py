@@ -372,9 +372,9 @@ def _salvage(data: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], list[tupl
         for key, value in entries.items():
             try:
                 registries[name].update(adapter.validate_python({key: value}))
-            except ValidationError:
-                if isinstance(key, str):
-                    registries[name][key] = entry.model_construct()
+            except ValidationError as exc:
+                if isinstance(key, str) and not any(e["loc"][1:2] == ("[key]",) for e in exc.errors()):
+                    registries[name][key] = entry.model_construct()  # an invalid key is left out: no one can name it
     return registries, _salvage_items(data, "events", Event, _event_references)
 
 
