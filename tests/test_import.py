@@ -170,11 +170,11 @@ def test_utf8_text_with_some_latin1_bytes_reads_right_throughout(runner, files):
     assert "    title: Pléiades-Néo 3 (Vega)\n" in written and "    title: Astérix (Ariane 1)\n" in written
     # a byte neither reads is told where it is, with both encodings
     csv.write_bytes(HEADER.encode() + b"Arianespace,\"ELV-1, Guiana Space Centre, French Guiana, France\",4/29/2021,,"
-                    b"Vega,Bad \x81 byte,Success\n")  # fmt: skip
+                    b"Vega,Bad \xe9\x81 bytes,Success\n")  # fmt: skip
     mapping.write_text(MAPPING.replace("encoding: utf-8", "encoding: [utf-8, cp1252]"))
     result = run_import(runner, csv, out, mapping)
     assert result.exit_code == 1
-    assert result.output.startswith(f"{csv}:2:85: not utf-8 or cp1252 text: byte 0x81 cannot be decoded; "), result.output
+    assert result.output.startswith(f"{csv}:2:86: not utf-8 or cp1252 text: byte 0x81 cannot be decoded; "), result.output
     assert "Traceback" not in result.output
 
 
@@ -582,12 +582,18 @@ HOLDS = ("a mapping file is a YAML mapping with 'fields' (where each event field
      "fields.type: expected one of {value: V}, {column: C, values: {A: V}} or {rules: [...]}, got text 'launch'"),
     (MAPPING.replace("  sources:\n    - {url", "  sources: []\n  x:\n    - {url"), "19:12",
      "fields.sources: needs at least one item, got an empty list"),
-    (MAPPING.replace("encoding: utf-8", "encoding: 5"), "1:11", "encoding: expected text, got a number 5"),
+    (MAPPING.replace("encoding: utf-8", "encoding: 5"), "1:11",
+     "encoding: expected a text encoding such as utf-8 or latin-1, or [utf-8, ENCODING], got a number 5"),
     (MAPPING.replace("encoding: utf-8", "encoding: [latin-1, utf-8]"), "1:11",
-     "encoding: a list of encodings is [utf-8, ENCODING]: UTF-8 where the text is UTF-8, ENCODING (latin-1? cp1252?) "
-     "for the bytes that are not"),
+     "encoding: a list of encodings is [utf-8, ENCODING], with one byte a character in ENCODING (latin-1? cp1252?): "
+     "UTF-8 where the text is UTF-8, ENCODING for the bytes that are not"),
     (MAPPING.replace("encoding: utf-8", "encoding: [utf-8, klingon]"), "1:11",
      "encoding: unknown text encoding 'klingon' (e.g. utf-8, latin-1, cp1252)"),
+    (MAPPING.replace("encoding: utf-8", "encoding: rot13"), "1:11",
+     "encoding: unknown text encoding 'rot13' (e.g. utf-8, latin-1, cp1252)"),
+    (MAPPING.replace("encoding: utf-8", "encoding: [utf-8, shift_jis]"), "1:11",
+     "encoding: a list of encodings is [utf-8, ENCODING], with one byte a character in ENCODING (latin-1? cp1252?): "
+     "UTF-8 where the text is UTF-8, ENCODING for the bytes that are not"),
 ])  # fmt: skip
 def test_mapping_messages_are_ours(runner, files, text, where, message):
     csv, out, mapping = files

@@ -176,25 +176,27 @@ class Registries(Strict):
 class Mapping(Strict):
     """A mapping file: how to read the CSV and make each row an event."""
 
-    encoding: str | list[str] = Field("utf-8", description="The CSV's text encoding, or [utf-8, ENCODING] for "
-                                      "a file in UTF-8 but for bytes in ENCODING.")  # fmt: skip
+    encoding: Annotated[list[str], BeforeValidator(_listed)] = Field(
+        default_factory=lambda: ["utf-8"],
+        description="The CSV's text encoding, or [utf-8, ENCODING] for a file in UTF-8 but for bytes in ENCODING.",
+    )
     missing: Missing = Field(default_factory=lambda: list(MISSING), description="Cells that mean no value.")
     fields: Fields
     registries: Registries
 
     @field_validator("encoding")
     @classmethod
-    def _known(cls, given: str | list[str]) -> str | list[str]:
-        names = [given] if isinstance(given, str) else given
+    def _known(cls, names: list[str]) -> list[str]:
         for name in names:
             try:
-                codecs.lookup(name)
+                b"\n".decode(name, "replace")  # LookupError for a name no codec has, and for codecs of bytes (rot13)
             except LookupError:
                 raise ValueError(f"unknown text encoding {name!r} (e.g. utf-8, latin-1, cp1252)") from None
-        if len(names) != 1 and (len(names) != 2 or codecs.lookup(names[0]).name != "utf-8"):
-            raise ValueError("a list of encodings is [utf-8, ENCODING]: UTF-8 where the text is UTF-8, "
-                             "ENCODING (latin-1? cp1252?) for the bytes that are not")  # fmt: skip
-        return given
+        if len(names) == 1 or (len(names) == 2 and codecs.lookup(names[0]).name == "utf-8"
+                               and len(bytes(range(256)).decode(names[1], "replace")) == 256):  # fmt: skip
+            return names
+        raise ValueError("a list of encodings is [utf-8, ENCODING], with one byte a character in ENCODING "
+                         "(latin-1? cp1252?): UTF-8 where the text is UTF-8, ENCODING for the bytes that are not")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -233,6 +235,7 @@ SHAPES = {
     ("fields", "sources"): "a list of sources, each {url: TEMPLATE, title: TEMPLATE}",
     ("fields", "date", "format"): "a strptime pattern such as \"%m/%d/%Y\", or a list of them",
     ("missing",): "a list of cells that mean no value, such as [NA, N/A, \"-\", \"\"]",
+    ("encoding",): "a text encoding such as utf-8 or latin-1, or [utf-8, ENCODING]",
 }
 
 
@@ -307,14 +310,15 @@ def _else(encoding: str) -> str:
                 raise exc
             try:
                 return exc.object[exc.start:exc.end].decode(encoding), exc.end
-            except UnicodeDecodeError:
-                raise exc from None
+            except UnicodeDecodeError as inner:  # told at the byte the fallback could not read either
+                raise UnicodeDecodeError(encoding, exc.object, exc.start + inner.start, exc.start + inner.end,
+                                         inner.reason) from None  # fmt: skip
 
         codecs.register_error(name, handler)
     return name
 
 
-def read_csv(path: str | os.PathLike, encoding: str | list[str]) -> Table:
+def read_csv(path: str | os.PathLike, encodings: list[str]) -> Table:
     """The CSV's header and rows with their line numbers; ``DataError`` if it cannot be read."""
     label = str(path)
 
@@ -331,12 +335,11 @@ def read_csv(path: str | os.PathLike, encoding: str | list[str]) -> Table:
         raise fail("permission denied: cannot read the file") from None
     except OSError as exc:
         raise fail(f"cannot read the file: {exc.strerror or exc}") from None
-    names = [encoding] if isinstance(encoding, str) else encoding
     try:
-        text = raw.decode(names[0], errors=_else(names[1]) if len(names) > 1 else "strict").removeprefix("\ufeff")
+        text = raw.decode(encodings[0], errors=_else(encodings[1]) if len(encodings) > 1 else "strict").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         start = raw.rfind(b"\n", 0, exc.start) + 1
-        raise fail(f"not {' or '.join(names)} text: byte 0x{raw[exc.start]:02x} cannot be decoded; "
+        raise fail(f"not {' or '.join(encodings)} text: byte 0x{raw[exc.start]:02x} cannot be decoded; "
                    "set the mapping's 'encoding:' to the file's (latin-1? cp1252?)",
                    raw.count(b"\n", 0, exc.start) + 1, exc.start - start + 1) from None  # fmt: skip
     reader = csv.reader(io.StringIO(text, newline=""))
