@@ -54,6 +54,23 @@ def test_the_browsers_own_trim_and_parse_float_stay_after_dashs_polyfill(dash_du
     ) == ["\u180e", True, True, True, True, "object"]  # the polyfill itself stays: Dash's scripts use it
     assert dash_duo.get_logs() == []
 
+
+MARGINS_KEPT = """
+const gd = document.querySelector('#timeline .js-plotly-plot');
+const size = gd._fullLayout._size, asked = gd.layout.margin;
+return [size.l === asked.l, size.b === asked.b, asked.l > 21, asked.b > 40];
+"""
+
+
+@pytest.mark.parametrize("search", ["", "?lanes=type"])
+def test_the_timeline_draws_in_the_margins_the_server_gave(dash_duo, served, search):
+    """The server says how much room the lane labels and the legend take; when plotly had to find
+    more itself, it drew the whole chart a second time (half of the first draw's time)."""
+    served(search)
+    wait_plotted(dash_duo, EVERY)
+    assert dash_duo.driver.execute_script(MARGINS_KEPT) == [True, True, True, True]
+    assert dash_duo.get_logs() == []
+
 # Counts each graph's plotly draws of a figure with data (window.__draws, by the graph's id).
 COUNT_DRAWS = """
 (function () {

@@ -245,9 +245,12 @@ def test_a_long_name_takes_three_lines_at_most_two_on_a_phone_and_a_legend_colum
     assert wide[0] == "Soviet Union"
     by_type = figures.figure("timeline", df, Filters(lanes="type"), ds, width=360).layout.yaxis.ticktext
     assert max(label.count("<br>") for label in by_type) == 1
-    assert "Crewed orbital flight<br>with a spacewalk" in by_type
+    assert "Crewed orbital<br>flight with a …" in by_type  # at most 20 characters a line on a phone
+    assert charts.wrap("Organisation", 10, 2) == "Organisation"  # a word is never broken
     endless = charts.wrap("Agency " * 150, 16)  # wider than twice 16 characters a line, a name is cut
     assert endless.count("<br>") == 2 and endless.endswith(" …") and max(map(len, endless.split("<br>"))) <= 32
+    one_word = charts.wrap("X" * 500, 16)
+    assert one_word.count("<br>") <= 2 and max(map(len, one_word.split("<br>"))) <= 32
     # the legend's columns are as wide as the longest name is drawn (about 305 px in Chromium)
     legend = figures.figure("activity", df, Filters(), ds, width=1380).layout.legend
     assert legend.entrywidthmode == "pixels" and legend.entrywidth >= 305
@@ -495,7 +498,10 @@ def test_the_legend_is_a_grid_of_equal_columns_wide_enough_for_every_name(data):
         assert legend.entrywidthmode == "pixels"
         assert legend.entrywidth >= max(len(name) for name in names) * (5 if width < 640 else 6)  # every name fits
         look = charts.Look(charts.THEMES["light"], width)
-        reserved = look.fit_legend({"legend": {}}, names)
+        reserved = look.fit_legend({"legend": {}}, names, fig.layout.margin.l)
         assert 22 * -(-len(names) // 5) <= reserved <= 22 * len(names)  # rows of at most five entries
         lanes = len(set(figures.placed(frame.to_frame(ds), Filters(), ds)["lane"]))
-        assert fig.layout.height == 130 + (34 if width < 640 else 46) * max(lanes, 2) + reserved
+        assert fig.layout.height == 150 + (34 if width < 640 else 46) * max(lanes, 2) + reserved
+        # the margins are said up front, so plotly need not find them by drawing twice
+        assert fig.layout.margin.b == reserved + 40
+        assert fig.layout.margin.l == charts.label_margin(fig.layout.yaxis.ticktext) > 21

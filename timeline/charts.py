@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import math
 import textwrap
 from dataclasses import dataclass
 from typing import Iterable
@@ -52,7 +53,9 @@ THEMES = {
 }
 
 
+CHAR_PX = 7.5  # a 13 px character of the chart's font, on the wide side (DejaVu Sans, "European", "W")
 PLOT_MARGIN_PX = 230  # lane labels and margins: the plot is the chart's width less this ...
+PLOT_RIGHT_PX = 16  # the charts' right margin
 PLOT_MARGIN_NARROW_PX = 70  # ... and on a phone, where the lanes are labelled with codes
 
 
@@ -74,12 +77,14 @@ class Look:
         """The plot's width: the chart's less its lane labels and margins (codes only on a phone)."""
         return max(200, (self.width or 1100) - (PLOT_MARGIN_NARROW_PX if self.narrow else PLOT_MARGIN_PX))
 
-    def fit_legend(self, layout: dict, names: list[str]) -> int:
+    def fit_legend(self, layout: dict, names: list[str], left: int | None = None) -> int:
         """Lay the horizontal legend of ``names`` out as a grid of equal columns, each as wide as the
         longest name needs (plotly's own flow puts one entry a row as soon as one name is long),
-        and return the height it needs: as many columns as fit the plot's width, at most five."""
-        entry = 40 + 15 * max(map(len, names), default=0) * (11 if self.narrow else 13) // 26  # 7.5 px a character
-        per_row = max(1, min(5, self.plot_width // entry))  # plotly lays the legend out within the plot's width
+        and return the height it needs: as many columns as fit the plot's width, at most five.
+        ``left``: the chart's left margin, when known (else the usual room for lane labels)."""
+        entry = 40 + int(CHAR_PX * max(map(len, names), default=0) * (11 if self.narrow else 13) / 13)
+        plot = self.plot_width if left is None else max(200, (self.width or 1100) - left - PLOT_RIGHT_PX)
+        per_row = max(1, min(5, plot // entry))  # plotly lays the legend out within the plot's width
         layout["legend"].update(entrywidthmode="pixels", entrywidth=entry - 40)  # plotly adds the symbol's 40
         return 22 * -(-len(names) // per_row)
 
@@ -120,7 +125,7 @@ def base_layout(filters: Filters, look: Look, what: str, dataset: Dataset | None
                   "font": {"size": 13 if small else 15}},
         "paper_bgcolor": theme.background, "plot_bgcolor": theme.background,
         "font": {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "color": theme.text, "size": 13},
-        "margin": {"l": 10, "r": 16, "t": 48, "b": 10}, "xaxis": dict(axis), "yaxis": dict(axis),
+        "margin": {"l": 10, "r": PLOT_RIGHT_PX, "t": 48, "b": 10}, "xaxis": dict(axis), "yaxis": dict(axis),
         "legend": {"orientation": "h", "x": 0, "xref": "container", "y": 0, "yref": "container", "yanchor": "bottom",
                    "itemclick": False, "itemdoubleclick": False,
                    "font": {"color": theme.muted, "size": 11 if small else 13}},
@@ -175,18 +180,26 @@ def status_keys(statuses: Iterable[str], firsts: bool, theme: Theme) -> list[dic
     return out
 
 
+def label_margin(labels: Iterable[str]) -> int:
+    """The left margin for the y axis' labels (lines joined by ``<br>``, escaped), a little more than
+    they take: plotly makes room itself when a margin is short, but by drawing the chart twice."""
+    longest = max((len(html.unescape(line)) for label in labels for line in label.split("<br>")), default=0)
+    return 21 + math.ceil(CHAR_PX * longest)
+
+
 def wrap(label: str, width: int, lines: int = 3) -> str:
     """A lane label broken over lines of about ``width`` characters so long names do not squeeze the
     chart, and over ``lines`` at most (wider where a long name needs it, up to twice ``width``; a
-    name longer still is cut short with "…") so it does not run into the next lane's label."""
+    name longer still is cut short with "…") so it does not run into the next lane's label. A word
+    is never broken ("Organisati / on")."""
     most = 2 * width
     width = min(most, max(width, -(-len(label) // lines)))
-    broken = textwrap.wrap(label, width)
+    broken = textwrap.wrap(label, width, break_long_words=False)
     while len(broken) > lines and width < most:
         width += 2
-        broken = textwrap.wrap(label, width)
-    if len(broken) > lines:
-        broken = textwrap.wrap(label, width, max_lines=lines, placeholder=" …")
+        broken = textwrap.wrap(label, width, break_long_words=False)
+    if len(broken) > lines or any(len(line) > most for line in broken):  # too long even so: cut short
+        broken = textwrap.wrap(label, most, max_lines=lines, placeholder=" …")
     return "<br>".join(text(line) for line in broken) or text(label)
 
 

@@ -35,6 +35,7 @@ from .charts import (
     country_colors,
     date_range,
     empty,
+    label_margin,
     legend_entry,
     status_keys,
     status_symbol,
@@ -283,7 +284,12 @@ def timeline(rows: pd.DataFrame, filters: Filters, dataset: Dataset, look: Look)
     )
     data += key
     lane_height = 34 if look.narrow else 46
-    layout["height"] = 130 + lane_height * max(len(lanes), 2) + look.fit_legend(layout, [entry["name"] for entry in key])
+    left = label_margin(labels)
+    legend_height = look.fit_legend(layout, [entry["name"] for entry in key], left)
+    layout["height"] = 150 + lane_height * max(len(lanes), 2) + legend_height
+    # the room the lane labels, the dates and the legend take, said up front (plotly's own margins,
+    # found while drawing, made it draw the whole chart a second time: twice the first draw's time)
+    layout["margin"].update(l=left, b=legend_height + 40)
     layout["xaxis"].update(type="date", range=[w.strftime("%Y-%m-%d") for w in window])
     layout["yaxis"].update(
         type="linear", range=[len(lanes) - 0.5, -0.5], tickmode="array", tickvals=list(range(len(lanes))),
