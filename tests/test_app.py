@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import time
 
@@ -68,6 +69,19 @@ def test_a_page_is_made_once_for_every_reader_of_the_same_url_and_data(events_fi
     os.utime(events_file, (time.time() + 5, time.time() + 5))
     assert data.current().version not in us.decode() and layout("?country=US") != us  # new data: made anew
     assert data.current().version in layout("?country=US").decode()
+
+
+def test_the_pages_scripts_are_kept_by_the_browser_plotly_js_too(fixture_events):
+    """plotly.js (4.8 MB) and Dash's scripts are named with their version: the browser keeps them
+    for a year, and does not ask again (the server compressed plotly.js anew at each ask)."""
+    client = create_app([fixture_events]).server.test_client()
+    page = client.get("/").get_data(as_text=True)
+    scripts = re.findall(r'<script src="([^"]+)"', page)
+    plotly_js = [s for s in scripts if "/plotly/package_data/plotly." in s]
+    assert len(plotly_js) == 1 and re.search(r"plotly\.v\d+_\d+_\d+m\d+\.min\.js$", plotly_js[0])
+    for src in plotly_js + [s for s in scripts if "dash_renderer" in s]:
+        answer = client.get(src)
+        assert answer.status_code == 200 and "max-age=31536000" in answer.headers["Cache-Control"], src
 
 
 def test_the_page_draws_no_chart_for_a_url_it_is_not_sure_of(fixture_events):
