@@ -564,6 +564,10 @@ HOLDS = ("a mapping file is a YAML mapping with 'fields' (where each event field
          "use); `timeline import --example-mapping` prints an example")  # fmt: skip
 
 
+ENCODINGS_LIST = ("encoding: a list of encodings is [utf-8, ENCODING], with one byte a character in ENCODING "
+                  "(latin-1? cp1252?): UTF-8 where the text is UTF-8, ENCODING for the bytes that are not")
+
+
 @pytest.mark.parametrize("text, where, message", [
     ("", "1:1", f"the file is empty; {HOLDS}"),
     ("# only a comment\n", "1:1", f"the file is empty; {HOLDS}"),
@@ -585,15 +589,13 @@ HOLDS = ("a mapping file is a YAML mapping with 'fields' (where each event field
     (MAPPING.replace("encoding: utf-8", "encoding: 5"), "1:11",
      "encoding: expected a text encoding such as utf-8 or latin-1, or [utf-8, ENCODING], got a number 5"),
     (MAPPING.replace("encoding: utf-8", "encoding: [latin-1, utf-8]"), "1:11",
-     "encoding: a list of encodings is [utf-8, ENCODING], with one byte a character in ENCODING (latin-1? cp1252?): "
-     "UTF-8 where the text is UTF-8, ENCODING for the bytes that are not"),
+     ENCODINGS_LIST),
     (MAPPING.replace("encoding: utf-8", "encoding: [utf-8, klingon]"), "1:11",
      "encoding: unknown text encoding 'klingon' (e.g. utf-8, latin-1, cp1252)"),
     (MAPPING.replace("encoding: utf-8", "encoding: rot13"), "1:11",
      "encoding: unknown text encoding 'rot13' (e.g. utf-8, latin-1, cp1252)"),
     (MAPPING.replace("encoding: utf-8", "encoding: [utf-8, shift_jis]"), "1:11",
-     "encoding: a list of encodings is [utf-8, ENCODING], with one byte a character in ENCODING (latin-1? cp1252?): "
-     "UTF-8 where the text is UTF-8, ENCODING for the bytes that are not"),
+     ENCODINGS_LIST),
 ])  # fmt: skip
 def test_mapping_messages_are_ours(runner, files, text, where, message):
     csv, out, mapping = files
