@@ -98,7 +98,7 @@ def preload_plotly(app: Dash) -> None:
 def keep_builtins(app: Dash) -> None:
     """``assets/builtins.js`` once more before Dash's scripts, so that it can put back the browser's
     own functions that Dash's polyfill swaps for slower copies (the file says which, and why)."""
-    src = f"{app.config.requests_pathname_prefix}assets/builtins.js"
+    src = f"{app.get_asset_url('builtins.js')}?m={os.path.getmtime(assets_path() / 'builtins.js')}"  # Dash's own address: one copy kept
     app.index_string = app.index_string.replace("{%scripts%}", f'<script src="{src}"></script>\n            {{%scripts%}}', 1)
 
 

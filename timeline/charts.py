@@ -83,7 +83,7 @@ class Look:
         and return the height it needs: as many columns as fit the plot's width, at most five.
         ``left``: the chart's left margin, when known (else the usual room for lane labels)."""
         entry = 40 + int(CHAR_PX * max(map(len, names), default=0) * (11 if self.narrow else 13) / 13)
-        plot = self.plot_width if left is None else max(200, (self.width or 1100) - left - PLOT_RIGHT_PX)
+        plot = self.plot_width if left is None else (self.width or 1100) - left - PLOT_RIGHT_PX
         per_row = max(1, min(5, plot // entry))  # plotly lays the legend out within the plot's width
         layout["legend"].update(entrywidthmode="pixels", entrywidth=entry - 40)  # plotly adds the symbol's 40
         return 22 * -(-len(names) // per_row)
