@@ -20,10 +20,12 @@
    * of 20 px, from the window's width (a scrollbar coming or going does not change it). Kept in
    * cookies too, with the page's URL query, so that the page's own request (its layout) brings the
    * chart already drawn; the server draws it only when the request's referrer says the same URL. */
+  var lookWidth = null;  // the width the charts on the page were last asked for
   function look(theme) {
     var shown = showTheme(theme);
     var page = window.innerWidth;
     var width = Math.max(280, Math.floor((page < 760 ? page - 30 : page - 355) / 20) * 20);  // timeline.css's phone and desktop layouts
+    lookWidth = width;
     document.cookie = "timeline-look=" + shown[0] + "." + width + "; path=/; SameSite=Strict";
     document.cookie = "timeline-page=" + encodeURIComponent(window.location.search) + "; path=/; SameSite=Strict";
     return [{theme: shown[0], width: width}, shown[1]];
@@ -191,6 +193,21 @@
       }
     });
   }
+
+  /* A chart is drawn for the width it gets (its margins and legend rows, how many lanes show
+   * counts, codes for country names on a phone): once a resize settles on another width, the
+   * server draws it again for that width. */
+  var settling = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(settling);
+    settling = setTimeout(function () {
+      var before = lookWidth;
+      var shown = look(currentTheme());
+      if (shown[0].width !== before && window.dash_clientside.set_props) {
+        window.dash_clientside.set_props("look", {data: shown[0]});
+      }
+    }, 300);
+  });
 
   /* The download menu closes once an item is chosen, or on a click anywhere else. */
   document.addEventListener("click", function (event) {

@@ -71,6 +71,24 @@ def test_the_timeline_draws_in_the_margins_the_server_gave(dash_duo, served, sea
     assert dash_duo.driver.execute_script(MARGINS_KEPT) == [True, True, True, True]
     assert dash_duo.get_logs() == []
 
+
+LANE_LABELS = "return document.querySelector('#timeline .js-plotly-plot').layout.yaxis.ticktext;"
+
+
+def test_a_resized_window_gets_its_chart_drawn_again_for_its_width(dash_duo, served):
+    """The server draws a chart for the width it gets (margins, legend rows, codes on a phone):
+    narrowed to a phone's width, the lanes are labelled with codes; widened again, with names."""
+    dash_duo.driver.set_window_size(1300, 900)
+    served()
+    wait_plotted(dash_duo, EVERY)
+    assert dash_duo.driver.execute_script(LANE_LABELS) == ["Soviet Union", "Russia", "United States", "China"]
+    dash_duo.driver.set_window_size(560, 900)
+    until(lambda: dash_duo.driver.execute_script(LANE_LABELS) == ["SU", "RU", "US", "CN"], message="codes on a phone")
+    dash_duo.driver.set_window_size(1300, 900)
+    until(lambda: dash_duo.driver.execute_script(LANE_LABELS)[0] == "Soviet Union", message="names again")
+    wait_plotted(dash_duo, EVERY)
+    assert dash_duo.get_logs() == []
+
 # Counts each graph's plotly draws of a figure with data (window.__draws, by the graph's id).
 COUNT_DRAWS = """
 (function () {

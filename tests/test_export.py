@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import unicodedata
@@ -320,6 +321,17 @@ def test_html_is_self_contained_interactive_and_names_no_cdn(unfiltered, loaded)
     for event_id in ALL_IDS:
         assert f'"{event_id}"' in page  # as customdata: clicks and hovers know the event
     assert f"Data version {loaded.version}" in page
+
+
+def test_an_html_page_as_wide_as_the_window_leaves_the_room_below_the_dates_to_plotly(loaded):
+    """The timeline says its margins for the width it is drawn at; a page as wide as the window is
+    drawn at any width, and its legend's rows (so the room it needs below the dates) follow it."""
+    from timeline import frame
+
+    chart = export.build_figures(loaded, frame.to_frame(loaded.dataset), Filters(), ["timeline"])["timeline"]
+    bottom = r'"margin":\{"l":\d+,"r":\d+,"t":\d+,"b":(\d+)\}'
+    assert re.search(bottom, export.html_page(chart, "t")).group(1) == str(export.PAD)
+    assert int(re.search(bottom, export.html_page(chart, "t", width=1200)).group(1)) > 2 * export.PAD
 
 
 @pytest.mark.export

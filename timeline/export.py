@@ -239,6 +239,8 @@ def html_page(fig: go.Figure, title: str, theme: str = "light", width: int | Non
     """
     sized = go.Figure(fig.to_dict(), _validate=False)
     sized.update_layout(width=width, height=image_size(fig, width, height)[1])
+    if width is None:  # the legend's rows follow the window's width: plotly finds the room below
+        sized.update_layout(margin_b=PAD)
     chart = sized.to_html(
         full_html=False, include_plotlyjs=True, div_id=HTML_DIV_ID,
         config={"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["sendChartToCloud"]},
