@@ -168,7 +168,8 @@ def browser():
 
     options = webdriver.ChromeOptions()
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1400,900", "--disable-background-networking"):  # fmt: skip
+                "--window-size=1400,900", "--disable-background-networking",
+                "--disable-features=BackForwardCache"):  # fmt: skip
         options.add_argument(arg)
     return webdriver.Chrome(options=options)
 
