@@ -169,6 +169,7 @@ def browser():
     options = webdriver.ChromeOptions()
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--window-size=1400,900", "--disable-background-networking",
+                # no page kept alive after it is left: the one before a measured load shared its renderer
                 "--disable-features=BackForwardCache"):  # fmt: skip
         options.add_argument(arg)
     return webdriver.Chrome(options=options)
