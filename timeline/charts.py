@@ -55,8 +55,8 @@ THEMES = {
 
 CHAR_PX = 7.5  # a 13 px character of the chart's font, on the wide side (DejaVu Sans, "European", "W")
 PLOT_MARGIN_PX = 230  # lane labels and margins: the plot is the chart's width less this ...
-PLOT_RIGHT_PX = 16  # the charts' right margin
 PLOT_MARGIN_NARROW_PX = 70  # ... and on a phone, where the lanes are labelled with codes
+PLOT_RIGHT_PX = 16  # the charts' right margin
 
 
 @dataclass(frozen=True)
