@@ -92,14 +92,19 @@ def preload_plotly(app: Dash) -> None:
     bundle = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
     path = build_fingerprint("package_data/plotly.min.js", plotly.__version__, int(bundle.stat().st_mtime))
     src = f"{app.config.requests_pathname_prefix}_dash-component-suites/plotly/{path}"
-    app.index_string = app.index_string.replace("{%renderer%}", f'<script src="{src}"></script>\n            {{%renderer%}}', 1)
+    script_before(app, "{%renderer%}", src)
 
 
 def keep_builtins(app: Dash) -> None:
     """``assets/builtins.js`` once more before Dash's scripts, so that it can put back the browser's
     own functions that Dash's polyfill swaps for slower copies (the file says which, and why)."""
     src = f"{app.get_asset_url('builtins.js')}?m={os.path.getmtime(assets_path() / 'builtins.js')}"  # Dash's own address: one copy kept
-    app.index_string = app.index_string.replace("{%scripts%}", f'<script src="{src}"></script>\n            {{%scripts%}}', 1)
+    script_before(app, "{%scripts%}", src)
+
+
+def script_before(app: Dash, place: str, src: str) -> None:
+    """A ``<script src>`` in the page, just before ``place`` of Dash's page template."""
+    app.index_string = app.index_string.replace(place, f'<script src="{src}"></script>\n            {place}', 1)
 
 
 def page() -> Page:
